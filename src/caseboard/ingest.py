@@ -1,0 +1,262 @@
+"""A load: files in, canonical records checked, stored atomically, recorded.
+
+The flow is formats → stitch → validation → store. A load either commits whole or changes nothing: a file
+that cannot be read, or (with ``strict``) any error found, refuses the load, and the data in service stays as
+it was. Either way the load is recorded with its findings, so the person who ran it can see why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from caseboard.formats.base import Batch, Finding, FormatError, SourceFile
+from caseboard.formats.registry import discover, known_formats, reader_for
+from caseboard.model.tables import TABLES, TABLES_BY_NAME
+from caseboard.store.base import Store, TableChange
+from caseboard.validation.checks import run_checks
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+Status = Literal["committed", "rejected", "checked"]
+
+
+@dataclass
+class LoadReport:
+    """What a load did, for the terminal, the web page and the record."""
+
+    status: Status
+    load_id: int | None
+    files: list[SourceFile]
+    changes: list[TableChange] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    quarantined: int = 0
+    superseded: int = 0
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def findings_frame(self) -> pl.DataFrame:
+        """The findings as a table to download or print (one row each)."""
+        schema = {"file": pl.Utf8, "row": pl.Int64, "field": pl.Utf8, "value": pl.Utf8, "expected": pl.Utf8,
+                  "severity": pl.Utf8, "rule": pl.Utf8, "table": pl.Utf8, "child_id": pl.Utf8, "source": pl.Utf8}
+        return pl.DataFrame([f.__dict__ for f in self.findings], schema=schema, orient="row")
+
+
+def read_files(paths: list[Path], progress: Progress | None = None) -> Batch:
+    """Read every file into one batch; files no reader recognises, or that cannot be read, become fatal findings."""
+    batch = Batch()
+    groups: dict[str, tuple[object, list[Path]]] = {}
+    files = discover(paths)
+    if not files:
+        batch.findings.append(Finding(", ".join(map(str, paths)) or "(nothing)", None, None, None,
+                                      "at least one data file", "fatal", "no-files"))
+        return batch
+    for path in files:
+        if not path.exists():
+            batch.findings.append(Finding(str(path), None, None, None, "a file that exists", "fatal", "missing-file"))
+            continue
+        try:
+            module = reader_for(path)
+        except (OSError, UnicodeError) as exc:
+            batch.findings.append(Finding(str(path), None, None, None, f"a readable file ({exc})", "fatal", "format"))
+            continue
+        if module is None:
+            batch.findings.append(Finding(
+                str(path), None, None, None,
+                "a file in a format Caseboard reads: " + ", ".join(known_formats())
+                + " (an extract needs a mapping file beside it)", "fatal", "format"))
+            continue
+        groups.setdefault(module.FORMAT, (module, []))[1].append(path)  # type: ignore[attr-defined]
+    for i, (fmt, (module, group)) in enumerate(groups.items()):
+        if progress:
+            progress(f"reading {fmt} ({len(group)} file{'s' if len(group) != 1 else ''})", i / max(len(groups), 1))
+        part = Batch()
+        try:
+            module.read(group, part)  # type: ignore[attr-defined]
+        except FormatError as exc:
+            batch.findings.append(exc.finding())
+            continue
+        except Exception as exc:  # a reader bug must still not lose the user's load or show a traceback
+            log.exception("reader %s failed", fmt)
+            batch.findings.append(Finding(", ".join(map(str, group)), None, None, None,
+                                          f"a readable {fmt} file (reading failed: {exc})", "fatal", "format"))
+            continue
+        batch.extend(part)
+    return batch
+
+
+def stitch(batch: Batch) -> int:
+    """One record per natural key across every file of the load; returns how many were superseded.
+
+    Several collection years of the same return overlap (an episode open at 31 March is in both years): the
+    record from the latest collection year wins, which is how a later return updates an earlier one. Two rows
+    with the same key in the *same file* are a genuine duplicate: the later is kept, the earlier is quarantined
+    with a finding, and nothing is dropped unseen. ``children`` are merged field by field instead, since each
+    source carries only part of a child's identity.
+    """
+    order = {f.path: (f.collection_year or 0, i) for i, f in enumerate(batch.files)}
+    rank = pl.DataFrame({"source_file": list(order), "__year": [v[0] for v in order.values()],
+                         "__file": [v[1] for v in order.values()]},
+                        schema={"source_file": pl.Utf8, "__year": pl.Int64, "__file": pl.Int64})
+    superseded = 0
+    for name, frame in list(batch.frames.items()):
+        if frame.height == 0:
+            continue
+        t = TABLES_BY_NAME[name]
+        ranked = frame.join(rank, on="source_file", how="left").sort(["__year", "__file", "source_row"], nulls_last=False)
+        if name == "children":
+            data = [c.name for c in t.columns if c.name not in t.key]
+            merged = ranked.group_by(list(t.key), maintain_order=True).agg(
+                [pl.col(c).drop_nulls().last().alias(c) for c in data]
+                + [pl.col("source_file").last(), pl.col("source_row").last()]
+            )
+            superseded += ranked.height - merged.height
+            batch.frames[name] = merged.select(frame.columns)
+            continue
+        in_file = list(t.key) + ["source_file"]
+        earlier = ranked.filter((pl.len().over(in_file) > 1) & (pl.col("source_row") != pl.col("source_row").max().over(in_file)))
+        if earlier.height:
+            for rec in earlier.iter_rows(named=True):
+                key = ", ".join(f"{k}={rec[k]}" for k in t.key)
+                batch.findings.append(Finding(rec["source_file"], rec["source_row"], None, key,
+                                              "one record per " + ", ".join(t.key)
+                                              + " (a later row in this file has the same key and was kept)",
+                                              "error", "duplicate", name, rec.get("child_id")))
+                batch.quarantine.append({"file": rec["source_file"], "row": rec["source_row"], "table": name,
+                                         "raw": {k: None if v is None else str(v) for k, v in rec.items()
+                                                 if not k.startswith("__")}})
+        kept = ranked.unique(subset=list(t.key), keep="last", maintain_order=True)
+        superseded += ranked.height - kept.height - earlier.height
+        batch.frames[name] = kept.select(frame.columns)
+    return superseded
+
+
+def _known(store: Store, table: str, column: str) -> set[str]:
+    return set(store.query(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")[column].to_list()) \
+        if store.scalar(f"SELECT COUNT(*) FROM {table}") else set()
+
+
+def ingest(store: Store, paths: list[Path], *, user: str | None = None, strict: bool = False,
+           check_only: bool = False, today: dt.date | None = None, progress: Progress | None = None,
+           command: str = "ingest") -> LoadReport:
+    """Read, check and (unless ``check_only``) store the files as one atomic, recorded load."""
+    started = dt.datetime.now()
+    clock = time.perf_counter()
+    batch = read_files(paths, progress)
+    return commit_batch(store, batch, user=user, strict=strict, check_only=check_only, today=today,
+                        progress=progress, command=command, started=started, clock=clock)
+
+
+def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict: bool = False,
+                 check_only: bool = False, today: dt.date | None = None, progress: Progress | None = None,
+                 command: str = "ingest", started: dt.datetime | None = None,
+                 clock: float | None = None) -> LoadReport:
+    """Stitch, check and store a batch already read (the web upload and API push come in here too)."""
+    started = started or dt.datetime.now()
+    clock = clock if clock is not None else time.perf_counter()
+    superseded = stitch(batch)
+    if progress:
+        progress("checking records", 0.6)
+    batch.findings.extend(run_checks(
+        batch.frames, batch.files,
+        known_children=_known(store, "children", "child_id"), known_workers=_known(store, "workers", "worker_id"),
+        known_teams=_known(store, "teams", "team_id"), known_areas=_known(store, "areas", "area_id"), today=today,
+    ))
+    report = LoadReport("checked", None, batch.files, findings=batch.findings, quarantined=len(batch.quarantine),
+                        superseded=superseded)
+    errors = [f for f in batch.findings if f.severity == "error"]
+    if batch.fatal:
+        report.status, report.message = "rejected", (
+            f"load refused: {len(batch.fatal)} file problem{'s' if len(batch.fatal) != 1 else ''}; "
+            "nothing was changed and the data in service is as it was")
+    elif strict and errors:
+        report.status, report.message = "rejected", (
+            f"load refused (strict): {len(errors)} error{'s' if len(errors) != 1 else ''} in the records; "
+            "nothing was changed")
+    if check_only and report.status != "rejected":
+        report.message = "checked only: nothing was stored"
+        report.seconds = time.perf_counter() - clock
+        return report
+    if report.status == "rejected":
+        report.load_id = _record(store, report, started, user, command)
+        report.seconds = time.perf_counter() - clock
+        return report
+    if progress:
+        progress("storing", 0.8)
+    try:
+        with store.transaction():
+            load_id = store.next_load_id()
+            for t in TABLES:
+                frame = batch.frames.get(t.name)
+                if frame is not None and frame.height:
+                    report.changes.append(store.merge(t, frame, load_id))
+            report.status = "committed"
+            report.message = "load committed"
+            _record(store, report, started, user, command, load_id=load_id, quarantine=batch.quarantine,
+                    in_transaction=True)
+            report.load_id = load_id
+    except Exception as exc:
+        log.exception("load failed while storing")
+        report.status, report.changes = "rejected", []
+        report.message = f"load refused: storing failed ({exc}); nothing was changed"
+        report.load_id = _record(store, report, started, user, command)
+    report.seconds = time.perf_counter() - clock
+    if progress:
+        progress("done", 1.0)
+    return report
+
+
+def _record(store: Store, report: LoadReport, started: dt.datetime, user: str | None, command: str, *,
+            load_id: int | None = None, quarantine: list[dict[str, object]] | None = None,
+            in_transaction: bool = False) -> int:
+    """Write the load's record, its files, findings and quarantined rows."""
+    def write(load_id: int) -> None:
+        store.insert_rows("loads", [{
+            "load_id": load_id, "started_at": started, "finished_at": dt.datetime.now(), "status": report.status,
+            "user_name": user or _user(), "command": command, "message": report.message,
+            "counts_json": json.dumps({c.table: c.__dict__ for c in report.changes}, sort_keys=True),
+            "findings_errors": report.count("error") + report.count("fatal"),
+            "findings_warnings": report.count("warning"), "quarantined": report.quarantined,
+        }])
+        store.insert_rows("load_files", [{"load_id": load_id, **{k: v for k, v in f.__dict__.items()}}
+                                         for f in report.files])
+        store.insert_rows("findings", [{"load_id": load_id, "file": f.file, "row": f.row, "field": f.field,
+                                        "value": f.value, "expected": f.expected, "severity": f.severity,
+                                        "rule": f.rule, "table_name": f.table, "child_id": f.child_id,
+                                        "source": f.source} for f in report.findings])
+        store.insert_rows("quarantine", [{"load_id": load_id, "file": q["file"], "row": q["row"],
+                                          "table_name": q["table"], "raw_json": json.dumps(q["raw"], sort_keys=True)}
+                                         for q in (quarantine or [])])
+
+    if in_transaction:
+        assert load_id is not None
+        write(load_id)
+        return load_id
+    with store.transaction():
+        load_id = store.next_load_id()
+        write(load_id)
+    return load_id
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"

@@ -1,0 +1,114 @@
+"""Loads are atomic, recorded and idempotent, on both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+
+from caseboard.formats.base import Batch, Finding, SourceFile, canonicalise
+from caseboard.ingest import commit_batch
+from caseboard.store import Store
+
+TODAY = dt.date(2026, 3, 31)
+
+
+def episodes_batch(rows: list[dict[str, str]], *, file: str = "episodes.csv", year: int = 2025) -> Batch:
+    batch = Batch()
+    batch.files.append(SourceFile(file, "test", "0" * 64, 1, year, len(rows)))
+    children = pl.DataFrame({"child_id": sorted({r["child_id"] for r in rows}), "dob": "01/01/2012"})
+    batch.add("children", canonicalise("children", children, file=file, batch=batch))
+    batch.add("lac_episodes", canonicalise("lac_episodes", pl.DataFrame(rows), file=file, batch=batch))
+    return batch
+
+
+FIRST = [
+    {"child_id": "C1", "start_date": "01/04/2024", "rne": "S", "legal_status": "C2", "end_date": ""},
+    {"child_id": "C2", "start_date": "10/05/2024", "rne": "S", "legal_status": "V2", "end_date": "20/06/2024"},
+]
+
+
+def test_first_load_commits_and_is_recorded(store: Store) -> None:
+    report = commit_batch(store, episodes_batch(FIRST), user="tester", today=TODAY)
+    assert report.status == "committed" and report.load_id == 1
+    stored = store.table("lac_episodes").sort("child_id")
+    assert stored["child_id"].to_list() == ["C1", "C2"]
+    assert stored["load_id"].to_list() == [1, 1]
+    assert stored["end_date"].to_list() == [None, dt.date(2024, 6, 20)]
+    loads = store.loads()
+    assert loads["status"].to_list() == ["committed"] and loads["user_name"].to_list() == ["tester"]
+    counts = json.loads(loads["counts_json"][0])
+    assert counts["lac_episodes"]["new"] == 2
+
+
+def test_loading_the_same_records_twice_changes_nothing(store: Store) -> None:
+    commit_batch(store, episodes_batch(FIRST), today=TODAY)
+    before = store.table("lac_episodes").drop("load_id").sort("child_id")
+    again = commit_batch(store, episodes_batch(FIRST), today=TODAY)
+    change = next(c for c in again.changes if c.table == "lac_episodes")
+    assert (change.new, change.updated, change.unchanged) == (0, 0, 2)
+    assert store.table("lac_episodes").drop("load_id").sort("child_id").equals(before)
+
+
+def test_a_later_return_updates_without_duplicating(store: Store) -> None:
+    commit_batch(store, episodes_batch(FIRST), today=TODAY)
+    later = [dict(FIRST[0], end_date="01/03/2025", reason_ceased="E11"),
+             {"child_id": "C3", "start_date": "01/02/2025", "rne": "S", "legal_status": "C2", "end_date": ""}]
+    report = commit_batch(store, episodes_batch(later, file="episodes-2026.csv", year=2026), today=TODAY)
+    change = next(c for c in report.changes if c.table == "lac_episodes")
+    assert (change.new, change.updated, change.unchanged) == (1, 1, 0)
+    stored = store.table("lac_episodes").sort("child_id")
+    assert stored["child_id"].to_list() == ["C1", "C2", "C3"]
+    assert stored.filter(pl.col("child_id") == "C1")["end_date"].to_list() == [dt.date(2025, 3, 1)]
+
+
+def test_a_rejected_load_leaves_the_data_in_service_untouched(store: Store) -> None:
+    commit_batch(store, episodes_batch(FIRST), today=TODAY)
+    before = store.table("lac_episodes")
+    bad = episodes_batch([dict(FIRST[0], end_date="01/01/2026")])
+    bad.findings.append(Finding("broken.xml", 120, None, None, "well-formed XML (the file ends mid-element)",
+                                "fatal", "format"))
+    report = commit_batch(store, bad, today=TODAY)
+    assert report.status == "rejected" and not report.ok
+    assert "nothing was changed" in report.message
+    assert store.table("lac_episodes").equals(before)
+    loads = store.loads()
+    assert loads["status"].to_list() == ["committed", "rejected"]
+    stored = store.findings(int(loads["load_id"][1]))
+    assert stored.filter(pl.col("severity") == "fatal")["file"].to_list() == ["broken.xml"]
+
+
+def test_strict_refuses_records_with_errors_and_default_keeps_them_with_findings(store: Store) -> None:
+    rows = [{"child_id": "C9", "start_date": "01/04/2024", "rne": "S", "legal_status": "C2", "end_date": "01/03/2024"}]
+    strict = commit_batch(store, episodes_batch(rows), strict=True, today=TODAY)
+    assert strict.status == "rejected" and store.table("lac_episodes").height == 0
+    relaxed = commit_batch(store, episodes_batch(rows), today=TODAY)
+    assert relaxed.status == "committed" and store.table("lac_episodes").height == 1
+    order = [f for f in relaxed.findings if f.rule == "dates-in-order"]
+    assert [(f.file, f.row, f.field, f.value) for f in order] == [("episodes.csv", 2, "end_date", "2024-03-01")]
+
+
+def test_duplicate_rows_in_one_file_are_reported_and_quarantined_not_dropped(store: Store) -> None:
+    rows = [FIRST[0], dict(FIRST[0], placement="U1")]
+    report = commit_batch(store, episodes_batch(rows), today=TODAY)
+    dup = [f for f in report.findings if f.rule == "duplicate"]
+    assert [(f.file, f.row) for f in dup] == [("episodes.csv", 2)]
+    assert store.table("lac_episodes")["placement"].to_list() == ["U1"]
+    quarantined = store.table("quarantine")
+    assert quarantined["row"].to_list() == [2]
+
+
+def test_children_are_merged_field_by_field_across_sources(store: Store) -> None:
+    batch = Batch()
+    batch.files.append(SourceFile("cin.xml", "cin-census", "1" * 64, 1, 2025, 1))
+    batch.add("children", canonicalise("children", pl.DataFrame(
+        {"child_id": ["C1"], "disabilities": ["HAND"], "dob": ["2012-01-01"]}), file="cin.xml", batch=batch))
+    commit_batch(store, batch, today=TODAY)
+    batch2 = Batch()
+    batch2.files.append(SourceFile("header.csv", "ssda903-csv", "2" * 64, 1, 2025, 1))
+    batch2.add("children", canonicalise("children", pl.DataFrame(
+        {"child_id": ["C1"], "mother": ["1"], "dob": ["01/01/2012"]}), file="header.csv", batch=batch2))
+    commit_batch(store, batch2, today=TODAY)
+    child = store.table("children").row(0, named=True)
+    assert (child["disabilities"], child["mother"], child["dob"]) == ("HAND", True, dt.date(2012, 1, 1))
