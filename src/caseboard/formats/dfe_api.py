@@ -131,11 +131,11 @@ class _RecordReader:
         self.source, self.index, self.pointer, self.batch, self.rows, self.purges = source, index, pointer, batch, rows, purges
         self.child: str | None = None
 
-    def read(self, record: object) -> None:
-        record = self._validated(record)
+    def read(self, given: object) -> None:
+        record = self._validated(given)
         if not isinstance(record, dict) or not isinstance(record.get("la_child_id"), str):
             self.batch.quarantine.append({"file": self.source, "row": self.index, "table": None,
-                                          "raw": {"record": json.dumps(record, default=str)}})
+                                          "raw": {"record": json.dumps(given, default=str)}})
             return
         self.child = record["la_child_id"]
         if record.get("purge"):

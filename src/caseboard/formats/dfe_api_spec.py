@@ -125,8 +125,9 @@ def explain(error: jsonschema.ValidationError) -> list[tuple[str | None, str | N
         return [(name, None, f"a value: the {SCHEMA_NAME} requires {name}") for name in rule if name not in instance]
     if kind == "additionalProperties":
         known = error.schema.get("properties", {})
-        return [(name, None, f"no field {name!r}: the {SCHEMA_NAME} does not define it here") for name in instance if name not in known]
-    shown = instance if isinstance(instance, str) else json.dumps(instance, default=str)[:80]
+        return [(name, _shown(instance[name]), f"no field {name!r}: the {SCHEMA_NAME} does not define it here")
+                for name in instance if name not in known]
+    shown = _shown(instance)
     expected = {
         "type": f"a JSON {rule}",
         "format": "a date written yyyy-mm-dd" if rule == "date" else f"a value in format {rule}",
@@ -137,6 +138,10 @@ def explain(error: jsonschema.ValidationError) -> list[tuple[str | None, str | N
         "uniqueItems": "no repeated items",
     }.get(str(kind), error.message)
     return [(None, shown, f"{expected} ({SCHEMA_NAME})")]
+
+
+def _shown(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, default=str)[:80]
 
 
 def escape(segment: object) -> str:
