@@ -98,18 +98,19 @@ class _Reader:
         if root != "Message":
             raise FormatError(self.file, f"this is not a CIN census file: its outer element is <{root}>, and a CIN "
                               "census starts with <Message> (DfE CIN census XML)", row=1)
-        events = etree.iterparse(str(path), events=("end",), tag=("{*}Child", "{*}Header"), encoding=encoding,
-                                 remove_comments=True, remove_pis=True, huge_tree=True)
-        for _, el in events:
-            if _local(el.tag) == "Header":
-                self._take_header(el)
-                continue
-            self.children += 1
-            self._child(el)
-            el.clear(keep_tail=True)
-            parent = el.getparent()
-            while el.getprevious() is not None:
-                del parent[0]
+        with path.open("rb") as f:
+            events = etree.iterparse(f, events=("end",), tag=("{*}Child", "{*}Header"), encoding=encoding,
+                                     remove_comments=True, remove_pis=True, huge_tree=True)
+            for _, el in events:
+                if _local(el.tag) == "Header":
+                    self._take_header(el)
+                    continue
+                self.children += 1
+                self._child(el)
+                el.clear(keep_tail=True)
+                parent = el.getparent()
+                while el.getprevious() is not None:
+                    del parent[0]
 
     def _take_header(self, el: etree._Element) -> None:
         self.header = _header(el)
@@ -231,16 +232,16 @@ class _Reader:
 
 def _root_name(path: Path, encoding: str | None) -> str:
     """The outer element's name, from the first start event (cheap: the rest of the file is not parsed)."""
-    for _, el in etree.iterparse(str(path), events=("start",), encoding=encoding, huge_tree=True):
-        return _local(el.tag)
+    with path.open("rb") as f:  # opened here so that stopping early closes it
+        for _, el in etree.iterparse(f, events=("start",), encoding=encoding, huge_tree=True):
+            return _local(el.tag)
     return ""  # pragma: no cover - iterparse raises on a document without elements
 
 
 def _syntax_error(file: str, e: etree.XMLSyntaxError) -> FormatError:
     """An XML parser error in words a council analyst can act on, naming the line."""
     line = e.lineno or None
-    if e.code in (etree.ErrorTypes.ERR_DOCUMENT_EMPTY, etree.ErrorTypes.ERR_INTERNAL_ERROR) and (line or 0) <= 1 \
-            or "no element found" in e.msg or "Document is empty" in e.msg:
+    if e.code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY or "no element found" in e.msg or "Document is empty" in e.msg:
         return FormatError(file, "the file is empty: it holds no XML, so there is nothing to load")
     if e.code == etree.ErrorTypes.ERR_TAG_NOT_FINISHED or "Premature end" in e.msg:
         return FormatError(file, f"the file is cut short: the XML stops at line {line} before its elements are "
@@ -280,8 +281,9 @@ def read_file(path: Path, batch: Batch) -> None:
 def read_header(path: Path) -> CINHeader | None:
     """The header alone (collection, year, reference date, LA code), without reading the children."""
     try:
-        for _, el in etree.iterparse(str(path), events=("end",), tag="{*}Header", huge_tree=True):
-            return _header(el)
+        with path.open("rb") as f:
+            for _, el in etree.iterparse(f, events=("end",), tag="{*}Header", huge_tree=True):
+                return _header(el)
     except etree.XMLSyntaxError as e:
         raise _syntax_error(str(path), e) from None
     return None
