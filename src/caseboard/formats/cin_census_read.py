@@ -116,12 +116,14 @@ class _Reader:
         self.header = _header(el)
         collection = self.header.collection
         if collection is not None and collection != "CIN":
+            line = next((e.sourceline for e in el.iter() if isinstance(e.tag, str) and _local(e.tag) == "Collection"),
+                        el.sourceline)
             raise FormatError(self.file, f"this is a {collection!r} return, not the CIN census: its header says "
-                              f"<Collection>{collection}</Collection>", row=el.sourceline, field="Collection")
+                              f"<Collection>{collection}</Collection>", row=line, field="Collection")
 
     def _child(self, el: etree._Element) -> None:
         rec: dict[str, str | None] = {}
-        records = [(CHILD, rec, el.sourceline or 0)] + self._walk(el, CHILD, rec)
+        records = [(CHILD, rec, el.sourceline or 0)] + self._walk(el, CHILD, rec, CHILD.table)
         child_id = rec.get("child_id")
         for node, r, line in records:
             r["child_id"] = child_id
@@ -130,8 +132,9 @@ class _Reader:
                 values.append(r.get(c))
             self.rows[node.table].append(line)  # type: ignore[index]
 
-    def _walk(self, elem: etree._Element, node: Node, rec: dict[str, str | None]) -> list[tuple[Node, dict, int]]:
-        """Fill ``rec`` from ``elem``'s children; return the records nested inside, their links filled."""
+    def _walk(self, elem: etree._Element, node: Node, rec: dict[str, str | None],
+              table: str | None) -> list[tuple[Node, dict, int]]:
+        """Fill ``rec`` (a record of ``table``) from ``elem``'s children; return the records nested inside."""
         index = _INDEX[node.element]
         direct: list[tuple[Node, dict, int]] = []
         deeper: list[tuple[Node, dict, int]] = []
@@ -145,9 +148,9 @@ class _Reader:
             if part is None:
                 self._note(self.unknown, f"<{tag}> inside <{node.element}>", e.sourceline)
             elif type(part) is Field:
-                self._field(e, part, rec, node)
+                self._field(e, part, rec, node.element, table)
             elif part.table is None:  # a wrapper: its fields are this record's
-                deeper.extend(self._walk(e, part, rec))
+                deeper.extend(self._walk(e, part, rec, table))
             elif part.each_item:  # one record per item: Reviews/CPPreviewDate
                 item_index = _INDEX[part.element]
                 for item in e:
@@ -156,13 +159,13 @@ class _Reader:
                     field = item_index.get(_local(item.tag))
                     if type(field) is Field:
                         sub: dict[str, str | None] = {}
-                        self._field(item, field, sub, part)
+                        self._field(item, field, sub, part.element, part.table)
                         direct.append((part, sub, item.sourceline or 0))
                     else:
                         self._note(self.unknown, f"<{_local(item.tag)}> inside <{part.element}>", item.sourceline)
             else:
                 sub = {}
-                inner = self._walk(e, part, sub)
+                inner = self._walk(e, part, sub, part.table)
                 direct.append((part, sub, e.sourceline or 0))
                 deeper.extend(inner)
         for part, sub, _ in direct:
@@ -170,7 +173,8 @@ class _Reader:
                 sub[own] = rec.get(theirs)
         return direct + deeper
 
-    def _field(self, e: etree._Element, part: Field, rec: dict[str, str | None], node: Node) -> None:
+    def _field(self, e: etree._Element, part: Field, rec: dict[str, str | None], parent: str,
+               table: str | None) -> None:
         if part.column is None:
             if (e.text and e.text.strip()) or len(e):
                 self._note(self.not_held, f"<{part.element}>", e.sourceline, (e.text or "").strip() or None)
@@ -185,8 +189,8 @@ class _Reader:
         if part.column in rec:
             self.findings.append(Finding(
                 self.file, e.sourceline, part.element, value,
-                f"one <{part.element}> in each <{node.element}> (CIN schema); the first, "
-                f"{rec[part.column]!r}, was kept", "error", "format", node.table,
+                f"one <{part.element}> in each <{parent}> (CIN schema); the first, "
+                f"{rec[part.column]!r}, was kept", "error", "format", table,
             ))
             return
         rec[part.column] = value
