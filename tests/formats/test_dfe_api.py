@@ -160,7 +160,8 @@ def test_length_and_pattern_breaches_are_reported_and_kept() -> None:
 def test_purge_flags_become_requests_and_warnings() -> None:
     payload = [
         {"la_child_id": "C1", "purge": True, "child_details": {"sex": "F"}},
-        {"la_child_id": "C2", "health_and_wellbeing": {"purge": True, "sdq_assessments": [{"date": "2023-01-01", "score": 9}]},
+        {"la_child_id": "C2", "child_details": {"sex": "F", "purge": True},
+         "health_and_wellbeing": {"purge": True, "sdq_assessments": [{"date": "2023-01-01", "score": 9}]},
          "social_care_episodes": [
              {"social_care_episode_id": "E1", "referral_date": "2023-02-01", "child_and_family_assessments": [
                  {"child_and_family_assessment_id": "A1", "start_date": "2023-02-02", "purge": True},
@@ -175,6 +176,7 @@ def test_purge_flags_become_requests_and_warnings() -> None:
     episode_two = {"referral_date": D(2023, 5, 1)}
     assert purges == [
         PurgeRequest("C1", None, {}),
+        PurgeRequest("C2", "children", {}),
         PurgeRequest("C2", "sdq_assessments", {}),
         PurgeRequest("C2", "assessments", {"start_date": D(2023, 2, 2)}),
         *[PurgeRequest("C2", t, episode_two) for t in ("referrals", "assessments", "cin_plans", "s47_enquiries", "cp_plans")],
@@ -183,12 +185,12 @@ def test_purge_flags_become_requests_and_warnings() -> None:
         PurgeRequest("C2", "visits", {"visit_date": D(2023, 6, 1), "kind": "care_leaver"}),
     ]
     rows = canonical(batch.frames)
-    assert "C1" not in {r["child_id"] for r in rows.get("children", [])}
+    assert "children" not in rows  # C1 purged whole, C2's details purged
     assert [r["start_date"] for r in rows["assessments"]] == [D(2023, 3, 1)]
     assert [r["referral_date"] for r in rows["referrals"]] == [D(2023, 2, 1)]
     assert "sdq_assessments" not in rows and "lac_episodes" not in rows
     warnings = [f for f in batch.findings if f.rule == "purge" and f.severity == "warning"]
-    assert [f.field for f in warnings] == ["/0/purge", "/1/health_and_wellbeing/purge",
+    assert [f.field for f in warnings] == ["/0/purge", "/1/child_details/purge", "/1/health_and_wellbeing/purge",
                                            "/1/social_care_episodes/0/child_and_family_assessments/0/purge",
                                            "/1/social_care_episodes/1/purge"]
     # A purge that names no date cannot be applied: an error, never a wider deletion.

@@ -46,7 +46,10 @@ FORMAT = "dfe-csc-api-json"
 @dataclass(frozen=True)
 class PurgeRequest:
     """Remove the child's rows of ``table`` whose columns equal ``key`` (all the child's rows when ``key`` is
-    empty; every table of the child when ``table`` is None). Applied by the store after the load."""
+    empty; every table of the child when ``table`` is None). Applied by the store after the load.
+
+    ``key`` holds typed values (dates as dates), compared with the canonical columns of the same names.
+    """
 
     child_id: str
     table: str | None
@@ -63,7 +66,10 @@ def sniff(path: Path) -> bool:
 
 
 def read(paths: list[Path], batch: Batch) -> list[PurgeRequest]:
-    """Read payload files. Returns the purge requests for the store (also recorded as warning findings)."""
+    """Read payload files (the reader contract), returning the purge requests for the store to apply.
+
+    A caller that only wants the frames may ignore the return value: each purge is also a warning finding.
+    """
     purges: list[PurgeRequest] = []
     for path in paths:
         try:
@@ -98,8 +104,8 @@ def read_payload(payload: object, source: str, batch: Batch) -> list[PurgeReques
         reader.read(record)
     for table_name, entries in rows.items():
         columns = table_decl(table_name).column_names
-        raw = pl.DataFrame({c: [_text(values.get(c)) for _, values in entries] for c in columns},
-                           schema={c: pl.Utf8 for c in columns})
+        raw = pl.DataFrame({c: pl.Series(c, [values.get(c) for _, values in entries], dtype=pl.Utf8, strict=False)
+                            for c in columns})  # JSON true/false become "true"/"false", numbers their digits
         row_numbers = pl.Series("source_row", [i for i, _ in entries], dtype=pl.Int64)
         batch.add(table_name, canonicalise(table_name, raw, file=source, batch=batch, rows=row_numbers))
     return purges
@@ -113,14 +119,6 @@ def _records(payload: object, source: str) -> tuple[str, list[object]]:
         return "/children", payload["children"]
     raise FormatError(source, "not a DfE API payload: expected a JSON array of child records "
                               '(the request body of POST /children_social_care_data/{la_code}/children) or {"children": [...]}')
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 class _RecordReader:
