@@ -146,6 +146,7 @@ GOOD = "table: visits\ncolumns: {ID: child_id, Date: visit_date}\nconstants: {ki
      "both read from a column and given as a constant"),
     (GOOD + "collection_year: 24\n", "collection_year", "collection_year must be a year"),
     (GOOD + "date_format: day first\n", "date_format", "date_format must look like dd/mm/yyyy"),
+    (GOOD + "date_format: dd/mm/yyyy hh:mm\n", "date_format", "the date part only"),
 ])
 def test_mapping_errors_name_the_mapping_and_the_key(tmp_path: Path, mapping: str, key: str, message: str) -> None:
     (tmp_path / "visits.mapping.yml").write_text(mapping, encoding="utf-8")

@@ -185,9 +185,10 @@ def parse(doc: object, origin: str) -> Mapping:
     if year is not None and not (isinstance(year, str) and year.isdigit() and 2000 <= int(year) <= 2100):
         raise fail(f"collection_year must be a year such as 2025 (the year ending 31 March), not {year!r}", "collection_year")
     date_format = doc.get("date_format")
-    if date_format is not None and not (isinstance(date_format, str) and ("%" in date_format or "yy" in date_format.lower())):
-        raise fail(f"date_format must look like dd/mm/yyyy (or strftime codes such as %d/%m/%Y), not {date_format!r}",
-                   "date_format")
+    if date_format is not None and not (isinstance(date_format, str) and ("%" in date_format or "yy" in date_format.lower())
+                                        and ":" not in date_format):
+        raise fail(f"date_format must look like dd/mm/yyyy (or strftime codes such as %d/%m/%Y), the date part only "
+                   f"(a time after the date is ignored), not {date_format!r}", "date_format")
     sheet = doc.get("sheet")
     return Mapping(origin, name, columns, codes, constants, date_format, None if sheet is None else str(sheet),
                    None if year is None else int(year))
