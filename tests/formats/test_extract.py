@@ -110,8 +110,8 @@ def test_folder_mapping_by_pattern_inline_or_by_file(tmp_path: Path) -> None:
         "      role: {SW: social_worker, TM: team_manager}\n"
         "      agency: {A: 'true', P: 'false'}\n"
         "    collection_year: 2025\n"
-        "  teams.csv: teams-export.yml\n", encoding="utf-8")
-    (tmp_path / "teams-export.yml").write_text(
+        "  teams.csv: teams-export.mapping.yml\n", encoding="utf-8")
+    (tmp_path / "teams-export.mapping.yml").write_text(
         "table: teams\ncolumns: {Code: team_id, Team: name, Kind: team_type}\n", encoding="utf-8")
     workers = tmp_path / "Workers_2025-03.csv"
     workers.write_text("Staff No,Name,Role,Agency,FTE\nW1,Ann Lee,SW,P,0.8\nW2,Bo Ray,TM,A,1\n", encoding="utf-8")

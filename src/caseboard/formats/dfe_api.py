@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from caseboard.calendar import reporting_year
 from caseboard.formats.base import Batch, Finding, FormatError, SourceFile, canonicalise
 from caseboard.formats.dfe_api_spec import (
     CARE_LEAVER_VISIT, CHILD_DETAILS, EPISODE, IN_EPISODE, MAX_RECORDS_PER_REQUEST, SCHEMA_NAME, SDQ, Section,
@@ -266,9 +267,7 @@ def collection_year(frames: Mapping[str, pl.DataFrame], today: dt.date | None = 
                 top = frame.filter(pl.col(name) <= limit)[name].max()
                 if top is not None and (latest is None or top > latest):  # type: ignore[operator]
                     latest = top  # type: ignore[assignment]
-    if latest is None:
-        return None
-    return latest.year + 1 if latest.month >= 4 else latest.year
+    return None if latest is None else reporting_year(latest)
 
 
 def write(frames: Mapping[str, pl.DataFrame], out: Path, *,

@@ -23,7 +23,7 @@ Where the mapping for ``visits.csv`` is found:
 1. ``visits.mapping.yml`` beside the file;
 2. else ``caseboard-mapping.yml`` in the same folder, whose ``files`` maps file-name patterns (``visits*.csv``;
    case-insensitive; the first that matches wins) to a mapping written inline or to the name of a mapping file
-   in that folder.
+   in that folder (name it ``*.mapping.yml``: loading a whole folder skips those names as not data).
 
 Every scalar is read as text (YAML's BaseLoader): a code ``01`` stays "01" and ``No`` stays "No" instead of
 becoming false, so codes reach the translation exactly as the council wrote them.
