@@ -49,12 +49,9 @@ class FieldSpec:
 
     name: str
     header: str
-    also: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()  # the published heading and the ``also`` headings, normalised
     match: re.Pattern[str] | None = None
     value: str | None = None
-
-    def exact(self, norm: str) -> bool:
-        return norm == normalise(self.header) or norm in self.also
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ def _field(name: str, spec: dict[str, Any]) -> FieldSpec:
     return FieldSpec(
         name=name,
         header=spec["header"],
-        also=frozenset(normalise(a) for a in spec.get("also") or ()),
+        names=frozenset(normalise(a) for a in [spec["header"], *(spec.get("also") or ())]),
         match=re.compile(spec["match"]) if spec.get("match") else None,
         value=spec.get("value"),
     )
@@ -157,7 +154,7 @@ def match_headers(spec: ListSpec, headers: list[object]) -> dict[int, FieldSpec]
     used: set[str] = set()
     for i, norm in norms.items():
         for f in spec.fields:
-            if f.name not in used and f.exact(norm):
+            if f.name not in used and norm in f.names:
                 taken[i] = f
                 used.add(f.name)
                 break

@@ -188,6 +188,8 @@ class _Sheet:
         named = list_number(self.title)
         candidates = [lists()[named]] if named else list(lists().values())
         for i, row in enumerate(self.rows[:HEADER_SEARCH_ROWS]):
+            if sum(1 for v in row if v not in (None, "")) < MIN_HEADINGS:
+                continue
             best: tuple[int, ListSpec, dict[int, FieldSpec]] | None = None
             for spec in candidates:
                 found = match_headers(spec, list(row))
