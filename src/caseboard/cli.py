@@ -122,7 +122,7 @@ def loads(db: DbOption = None) -> None:
     n_files = dict(zip(files["load_id"].to_list(), files["files"].to_list())) if files.height else {}
     table = RichTable(title=f"Loads in {db or DEFAULT_DB}")
     for name in ("load", "finished", "status", "by", "files", "errors", "warnings", "quarantined", "message"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold", min_width=9 if name == "status" else None)
     for r in history.iter_rows(named=True):
         table.add_row(str(r["load_id"]), str(r["finished_at"])[:19], r["status"], r["user_name"],
                       str(n_files.get(r["load_id"], 0)), f"{r['findings_errors']:,}", f"{r['findings_warnings']:,}",
