@@ -24,14 +24,24 @@ from caseboard.formats.base import Batch, Finding, FormatError, SourceFile, cano
 from caseboard.formats.cin_census import CHILD, FORMAT, TABLES, Field, Node, fields
 from caseboard.formats.values import parse_dates
 
-#: Element name -> part, for every element-content node (element names are unique across the CIN schema).
-_INDEX: dict[str, dict[str, Field | Node]] = {}
+# What to do with a child element (the walk's hot loop branches on these small ints, not on types).
+_PLAIN, _FIELD, _WRAPPER, _ITEMS, _RECORD, _UNKNOWN = range(6)
+
+#: Element name -> {child element name -> (kind, part)}, for every element-content node (element names are
+#: unique across the CIN schema).
+_INDEX: dict[str, dict[str, tuple[int, Field | Node]]] = {}
 #: Table -> its columns as the reader fills them (child_id first, then links, then fields).
 _COLUMNS: dict[str, list[str]] = {}
 
 
+def _kind(part: Field | Node) -> int:
+    if isinstance(part, Field):
+        return _PLAIN if part.column and not part.item and not part.codes else _FIELD
+    return _WRAPPER if part.table is None else _ITEMS if part.each_item else _RECORD
+
+
 def _build(node: Node) -> None:
-    _INDEX[node.element] = {p.element: p for p in node.parts}
+    _INDEX[node.element] = {p.element: (_kind(p), p) for p in node.parts}
     if node.table:
         cols = _COLUMNS.setdefault(node.table, ["child_id"])
         for c in [own for _, own in node.links] + [f.column for f in fields(node) if f.column]:
@@ -43,6 +53,7 @@ def _build(node: Node) -> None:
 
 
 _build(CHILD)
+_NOWHERE: tuple[int, None] = (_UNKNOWN, None)
 
 #: Header fields wanted (CIN XSD ``collectiondetailstype`` and ``sourcetype``).
 _HEADER_ITEMS = ("Collection", "Year", "ReferenceDate", "LEA")
@@ -85,7 +96,7 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.values: dict[str, dict[str, list[str | None]]] = {t: {c: [] for c in _COLUMNS[t]} for t in TABLES}
+        self.records: dict[str, list[dict[str, str | None]]] = {t: [] for t in TABLES}
         self.rows: dict[str, list[int]] = {t: [] for t in TABLES}
         self.unknown: dict[str, list] = {}  # description -> [first line, count, first value]
         self.not_held: dict[str, list] = {}
@@ -127,10 +138,13 @@ class _Reader:
         child_id = rec.get("child_id")
         for node, r, line in records:
             r["child_id"] = child_id
-            cols = self.values[node.table]  # type: ignore[index]
-            for c, values in cols.items():
-                values.append(r.get(c))
+            self.records[node.table].append(r)  # type: ignore[index]
             self.rows[node.table].append(line)  # type: ignore[index]
+
+    def columns(self, table: str) -> dict[str, list[str | None]]:
+        """The table's values column by column (built once at the end: cheaper than per record)."""
+        recs = self.records[table]
+        return {c: [r.get(c) for r in recs] for c in _COLUMNS[table]}
 
     def _walk(self, elem: etree._Element, node: Node, rec: dict[str, str | None],
               table: str | None) -> list[tuple[Node, dict, int]]:
@@ -144,30 +158,33 @@ class _Reader:
                 continue
             if tag[0] == "{":
                 tag = tag[tag.index("}") + 1:]
-            part = index.get(tag)
-            if part is None:
-                self._note(self.unknown, f"<{tag}> inside <{node.element}>", e.sourceline)
-            elif type(part) is Field:
-                self._field(e, part, rec, node.element, table)
-            elif part.table is None:  # a wrapper: its fields are this record's
-                deeper.extend(self._walk(e, part, rec, table))
-            elif part.each_item:  # one record per item: Reviews/CPPreviewDate
+            kind, part = index.get(tag, _NOWHERE)
+            if kind == _PLAIN and part.column not in rec:  # type: ignore[union-attr]
+                text = e.text
+                rec[part.column] = text.strip() if text else None  # type: ignore[union-attr]
+            elif kind <= _FIELD:
+                self._field(e, part, rec, node.element, table)  # type: ignore[arg-type]
+            elif kind == _WRAPPER:  # its fields are this record's
+                deeper.extend(self._walk(e, part, rec, table))  # type: ignore[arg-type]
+            elif kind == _ITEMS:  # one record per item: Reviews/CPPreviewDate
                 item_index = _INDEX[part.element]
                 for item in e:
                     if type(item.tag) is not str:
                         continue
-                    field = item_index.get(_local(item.tag))
+                    _, field = item_index.get(_local(item.tag), _NOWHERE)
                     if type(field) is Field:
                         sub: dict[str, str | None] = {}
                         self._field(item, field, sub, part.element, part.table)
                         direct.append((part, sub, item.sourceline or 0))
                     else:
                         self._note(self.unknown, f"<{_local(item.tag)}> inside <{part.element}>", item.sourceline)
-            else:
+            elif kind == _RECORD:
                 sub = {}
-                inner = self._walk(e, part, sub, part.table)
+                inner = self._walk(e, part, sub, part.table)  # type: ignore[arg-type]
                 direct.append((part, sub, e.sourceline or 0))
                 deeper.extend(inner)
+            else:
+                self._note(self.unknown, f"<{tag}> inside <{node.element}>", e.sourceline)
         for part, sub, _ in direct:
             for theirs, own in part.links:
                 sub[own] = rec.get(theirs)
@@ -175,6 +192,7 @@ class _Reader:
 
     def _field(self, e: etree._Element, part: Field, rec: dict[str, str | None], parent: str,
                table: str | None) -> None:
+        """Any field but the common case: not held, repeated items, translated codes, or met twice."""
         if part.column is None:
             if (e.text and e.text.strip()) or len(e):
                 self._note(self.not_held, f"<{part.element}>", e.sourceline, (e.text or "").strip() or None)
@@ -274,7 +292,7 @@ def read_file(path: Path, batch: Batch) -> None:
         raise FormatError(file, "the file holds no <Child> records: a CIN census lists at least one child")
     batch.findings.extend(reader.report())
     for t in TABLES:
-        raw = pl.DataFrame({c: pl.Series(c, v, dtype=pl.Utf8) for c, v in reader.values[t].items()})
+        raw = pl.DataFrame({c: pl.Series(c, v, dtype=pl.Utf8) for c, v in reader.columns(t).items()})
         rows = pl.Series("source_row", reader.rows[t], dtype=pl.Int64)
         batch.add(t, canonicalise(t, raw, file=file, batch=batch, rows=rows))
     source = SourceFile.of(path, FORMAT, reader.header.collection_year if reader.header else None)
