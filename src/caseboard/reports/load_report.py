@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -21,11 +22,13 @@ def print_load_report(report: LoadReport, console: Console, *, findings_file: Pa
     title = f"Load {report.load_id}" if report.load_id else "Check"
     console.print(f"[bold]{title}[/bold]: [{colour}]{report.message}[/{colour}] ({report.seconds:.1f} s)")
 
-    files = RichTable(title="Files", show_lines=False)
+    common = _common_folder([f.path for f in report.files])
+    files = RichTable(title=f"Files in {common}" if common else "Files", show_lines=False)
     for name in ("file", "format", "year", "records"):
-        files.add_column(name, justify="right" if name in ("year", "records") else "left")
+        files.add_column(name, justify="right" if name in ("year", "records") else "left", overflow="fold")
     for f in report.files:
-        files.add_row(f.path, f.format, str(f.collection_year or ""), f"{f.records:,}")
+        shown = os.path.relpath(f.path, common) if common else f.path
+        files.add_row(shown, f.format, str(f.collection_year or ""), f"{f.records:,}")
     if report.files:
         console.print(files)
 
@@ -58,6 +61,15 @@ def print_load_report(report: LoadReport, console: Console, *, findings_file: Pa
                       "(quarantine) with their raw values; each has a finding above.")
     if not severities:
         console.print("No problems found.")
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder all the files share, so the table can show short names."""
+    try:
+        common = os.path.commonpath([os.path.abspath(p) for p in paths]) if len(paths) > 1 else ""
+    except ValueError:
+        return ""
+    return os.path.relpath(common) if common else ""
 
 
 def write_findings(report: LoadReport, path: Path) -> Path:
