@@ -10,15 +10,16 @@ Years are collection years named by their end: 2024 = 1 April 2023 to 31 March 2
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from caseboard.calendar import nth_birthday, reporting_year, reporting_year_bounds
 from caseboard.model.tables import table as table_decl
 
 
@@ -172,11 +173,6 @@ def year_label(path: Path) -> YearLabel | None:
     return None
 
 
-def reporting_year(dates: pl.Expr) -> pl.Expr:
-    """The collection year a date falls in (1 April to 31 March, named by its end)."""
-    return dates.dt.year() + (dates.dt.month() >= 4).cast(pl.Int32)
-
-
 #: Share of a return's dates that a year must hold to count as the return's latest year (see year_from_dates).
 YEAR_SHARE = 0.01
 
@@ -190,10 +186,11 @@ def year_from_dates(dates: pl.Series) -> int | None:
     dates = dates.drop_nulls()
     if dates.len() == 0:
         return None
-    counts = pl.select(reporting_year(pl.lit(dates)).alias("y")).to_series().value_counts()
+    per_year: Counter[int] = Counter()
+    for day, count in dates.value_counts().iter_rows():
+        per_year[reporting_year(day)] += count
     needed = max(1, math.ceil(YEAR_SHARE * dates.len()))
-    years = counts.filter(pl.col("count") >= needed)["y"]
-    return int(years.max()) if years.len() else None  # type: ignore[arg-type]
+    return max(y for y, n in per_year.items() if n >= needed)
 
 
 def resolve_year(label: YearLabel | None, evidence: int | None) -> tuple[int | None, str | None]:
@@ -218,22 +215,20 @@ def resolve_year(label: YearLabel | None, evidence: int | None) -> tuple[int | N
                         f"{label.year} used")
 
 
-def birthday_in_year(dob: pl.Expr, year: int) -> pl.Expr:
-    """The child's birthday within the collection year ``year`` (1 April year-1 to 31 March year).
+def birthday_in_year(dob: pl.Series, year: int) -> pl.Series:
+    """Each child's birthday within collection year ``year`` (1 April year-1 to 31 March year).
 
-    A 29 February birthday falls on 1 March in a common year: in England a person attains an age at the start
-    of the anniversary of their birth (Family Law Reform Act 1969 s.9), which a common year reaches on 1 March.
+    Birthdays follow :func:`caseboard.calendar.nth_birthday` (a 29 February child's falls on 28 February in
+    a common year), the one definition the indicators and worklists use too.
     """
-    y = pl.when(dob.dt.month() >= 4).then(pl.lit(year - 1)).otherwise(pl.lit(year))
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    shifted = (dob.dt.month() == 2) & (dob.dt.day() == 29) & ~leap
-    month = pl.when(shifted).then(3).otherwise(dob.dt.month())
-    day = pl.when(shifted).then(1).otherwise(dob.dt.day())
-    return pl.date(y, month, day)
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+    out = []
+    for day in dob.to_list():
+        if day is None:
+            out.append(None)
+            continue
+        in_year = year - 1 if (day.month, day.day) >= (4, 1) else year
+        out.append(nth_birthday(day, in_year - day.year))
+    return pl.Series(dob.name, out, dtype=pl.Date)
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
@@ -282,7 +277,7 @@ def dfe_tables(frames: Mapping[str, pl.DataFrame], year: int) -> dict[str, pl.Da
     """
     children = frames.get("children")
     dobs = children.select("child_id", "dob") if children is not None else None
-    start, end = year_bounds(year)
+    start, end = reporting_year_bounds(year)
     chosen: dict[str, pl.DataFrame] = {}
     for spec in SPECS:
         frame = frames.get(spec.target)

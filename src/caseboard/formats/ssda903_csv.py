@@ -230,8 +230,8 @@ def _canonical_raw(t: RawTable, year: int | None, path: Path, batch: Batch) -> p
     elif spec.name == "oc3":
         dob_text = frame["DOB"] if "DOB" in frame.columns else pl.Series([None] * frame.height, dtype=pl.Utf8)
         dob = parse_dates(dob_text)
-        birthday = (pl.select(birthday_in_year(pl.lit(dob), year).dt.strftime("%Y-%m-%d")).to_series()
-                    if year is not None else pl.Series([None] * frame.height, dtype=pl.Utf8))
+        birthday = (birthday_in_year(dob, year).dt.strftime("%Y-%m-%d") if year is not None
+                    else pl.Series([None] * frame.height, dtype=pl.Utf8))
         # An unreadable DOB is passed on as the status date, so the finding shows the value to correct.
         raw = raw.with_columns(pl.coalesce(birthday, pl.when(dob.is_null()).then(dob_text)).alias("status_date"))
     elif spec.name == "placed_for_adoption":

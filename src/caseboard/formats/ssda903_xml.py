@@ -31,6 +31,8 @@ ROOT = "EXPSSDA903"
 #: Containers by element name -> 903 table.
 CONTAINERS: dict[str, str] = {"EPISODE": "episodes", "AREVIEW": "reviews", "AMISSING": "missing", "OC2": "oc2",
                               "PERMANENCE": "previous_permanence", "AD_PLACED": "placed_for_adoption"}
+CONTAINER_SPECS: dict[str, Spec] = {tag: SPECS_BY_NAME[name] for tag, name in CONTAINERS.items()}
+COLUMN_SETS: dict[str, frozenset[str]] = {s.name: frozenset(s.columns) for s in SPECS_BY_NAME.values()}
 HEADER_FIELDS = frozenset(SPECS_BY_NAME["header"].columns) | frozenset(SPECS_BY_NAME["header"].extra)
 #: Tables whose fields sit inline in HEADER (at most one record per child).
 INLINE: dict[str, str] = {c: name for name in ("oc3", "ad1")
@@ -61,13 +63,24 @@ def _local(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
-def _text(el: etree._Element) -> str | None:
-    text = (el.text or "").strip()
-    return text or None
+_NAMES: dict[object, str] = {}
+
+
+def _name(tag: object) -> str:
+    """An element's 903 name (namespace dropped, XML aliases resolved), memoised: this runs once per element."""
+    name = _NAMES.get(tag)
+    if name is None:
+        local = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""  # comments and PIs have no name
+        name = _NAMES[tag] = normalise_column(local) if local else ""
+    return name
 
 
 class _Records:
-    """Text records per 903 table with the line each came from, gathered one CHILD at a time."""
+    """Text records per 903 table with the line each came from, gathered one CHILD at a time.
+
+    Values are kept as the element text; stripping and blank-to-missing happen once, column-wise, in
+    ``canonicalise`` (this loop runs for every element of the file, so it does as little as it can).
+    """
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, str | None]]] = {}
@@ -79,47 +92,59 @@ class _Records:
         self.rows.setdefault(table, []).append(record)
         self.lines.setdefault(table, []).append(line or 0)
 
-    def container(self, el: etree._Element, child_id: str | None, dob: str | None) -> None:
-        fields = {normalise_column(_local(sub)): _text(sub) for sub in el}
-        name = normalise_column(_local(el))
-        spec = SPECS_BY_NAME.get(CONTAINERS.get(name, "")) or _by_content(fields)
+    def container(self, el: etree._Element, name: str, child_id: str | None, dob: str | None) -> None:
+        names = _NAMES
+        fields = {names.get(sub.tag) or _name(sub.tag): sub.text for sub in el}
+        fields.pop("", None)
+        spec = CONTAINER_SPECS.get(name) or _by_content(fields)
         if spec is None:
             self.unknown[name] += 1
             return
-        for key in fields.keys() - set(spec.columns):
+        for key in fields.keys() - COLUMN_SETS[spec.name]:
             self.unknown[f"{name}/{key}"] += 1
-        self.add(spec.name, {**fields, "CHILD": child_id, "DOB": dob}, el.sourceline)
+        fields["CHILD"], fields["DOB"] = child_id, dob
+        self.add(spec.name, fields, el.sourceline)
 
     def child(self, child: etree._Element) -> None:
         self.children += 1
-        header = next((el for el in child if _local(el) == "HEADER"), None)
+        header = None
+        others = []
+        for el in child:
+            if _name(el.tag) == "HEADER":
+                header = el
+            elif _name(el.tag):
+                others.append(el)
         own: dict[str, str | None] = {}
         inline: dict[str, dict[str, str | None]] = {}
         inline_line: dict[str, int | None] = {}
         containers = []
+        names = _NAMES
         for el in header if header is not None else ():
-            name = normalise_column(_local(el))
+            name = names.get(el.tag) or _name(el.tag)
+            if not name:
+                continue
             if len(el):
-                containers.append(el)
+                containers.append((el, name))
             elif name in HEADER_FIELDS:
-                own[name] = _text(el)
+                own[name] = el.text
             elif name in INLINE:
-                inline.setdefault(INLINE[name], {})[name] = _text(el)
+                inline.setdefault(INLINE[name], {})[name] = el.text
                 inline_line.setdefault(INLINE[name], el.sourceline)
             else:
                 self.unknown[name] += 1
         child_id, dob = own.get("CHILD"), own.get("DOB")
         if header is not None:
             if "UASC" in own:  # DfE code set "UASC": 1 = the child was UASC; the blank tag means not
-                own["UASC"] = own["UASC"] or "0"
+                own["UASC"] = (own["UASC"] or "").strip() or "0"
             self.add("header", own, header.sourceline)
         for table, record in inline.items():
-            self.add(table, {**record, "CHILD": child_id, "DOB": dob}, inline_line[table])
-        for el in containers + [el for el in child if _local(el) != "HEADER"]:
+            record["CHILD"], record["DOB"] = child_id, dob
+            self.add(table, record, inline_line[table])
+        for el, name in containers + [(el, _name(el.tag)) for el in others]:
             if len(el):
-                self.container(el, child_id, dob)
+                self.container(el, name, child_id, dob)
             else:
-                self.unknown[normalise_column(_local(el))] += 1
+                self.unknown[name] += 1
 
 
 def _by_content(fields: Mapping[str, str | None]) -> Spec | None:
@@ -155,7 +180,7 @@ def _parse(path: Path, encoding: str | None) -> _Records:
     try:
         for _, child in context:
             parent = child.getparent()
-            if parent is None or _local(parent) != ROOT:
+            if parent is None or _name(parent.tag) != ROOT:
                 continue  # not a return's CHILD; the root check below refuses a file that is not a 903 return
             records.child(child)
             child.clear()
