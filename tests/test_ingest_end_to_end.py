@@ -143,3 +143,23 @@ def test_loads_lists_the_history(peer_samples: Path, tmp_path: Path) -> None:
     run("ingest", str(peer_samples / "cin-census" / "CIN_Census_2021.xml"), "--db", str(db))
     code, output = run("loads", "--db", str(db))
     assert code == 0 and "committed" in output
+
+
+def test_code_lists_are_checked_for_each_format_with_its_own_collection() -> None:
+    from caseboard.formats import cin_census, ssda903_csv, ssda903_xml
+    from caseboard.validation.checks import COLLECTION_OF_FORMAT
+
+    assert COLLECTION_OF_FORMAT[ssda903_csv.FORMAT] == COLLECTION_OF_FORMAT[ssda903_xml.FORMAT] == "ssda903"
+    assert COLLECTION_OF_FORMAT[cin_census.FORMAT] == "cin"
+
+
+def test_an_invalid_code_for_the_year_is_reported_with_the_valid_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "903"
+    folder.mkdir()
+    (folder / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nK1,1,01/01/2012,WBRI,,,\n")
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "K1,01/05/2023,S,C2,N1,ZZ,PR1,,X1,,NR1 1AA,NR2 2BB,SC123456\n")
+    code, output = run("validate", str(folder), "--db", str(tmp_path / "cb.duckdb"), "--today", "2024-03-31")
+    assert code == 0
+    assert "episodes.csv, row 2, field placement: found 'ZZ'; expected a SSDA903 code valid in 2024" in output

@@ -27,7 +27,7 @@ Frames = Mapping[str, pl.DataFrame]
 COLLECTION_OF_FORMAT = {
     "ssda903-csv": "ssda903",
     "ssda903-xml": "ssda903",
-    "cin-census": "cin",
+    "cin-census-xml": "cin",
 }
 
 #: Fields whose codes come from the CIN census when a format has no collection of its own.
