@@ -182,11 +182,12 @@ def _call(env: Path, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         raise DfeRulesError(f"The DfE rule pack stopped with an internal error (exit {done.returncode}); "
                             f"this is a fault in the validator or in Caseboard's runner, not in your data:\n{tail}")
     answer = json.loads(done.stdout)
-    if not answer["ok"]:
-        if answer.get("file"):
-            raise FormatError(answer["file"], answer["error"])
-        raise DfeRulesError(answer["error"])
-    return answer
+    if answer["ok"]:
+        return answer
+    if answer["kind"] == "input":  # about the files: the same refusal Caseboard's own readers give
+        raise FormatError(answer["file"] or ", ".join(request.get("paths") or [request.get("path", "")]),
+                          answer["error"])
+    raise DfeRulesError(answer["error"])
 
 
 def run_903(paths: list[Path], collection_year: int, home: Path, *, local_authority: str | None = None,

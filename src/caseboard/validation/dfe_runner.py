@@ -33,15 +33,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
 
-PACKAGES = {"903": ("csc-validator-be-903", "lac_validator", "lac"), "cin": ("csc-validator-be-cin", "cin_validator", "cin")}
+#: pack -> (distribution, import name, rule-set folder prefix)
+PACKAGES = {"903": ("csc-validator-be-903", "lac_validator", "lac"),
+            "cin": ("csc-validator-be-cin", "cin_validator", "cin")}
 
 
 class InputProblem(Exception):
-    """The input cannot be validated: reported to the caller as an answer, not as a crash."""
+    """The input files cannot be validated: reported to the caller as an answer, not as a crash."""
 
     def __init__(self, message: str, file: str | None = None) -> None:
         super().__init__(message)
         self.message, self.file = message, file
+
+
+class Unsupported(Exception):
+    """The request asks for something the packages do not have (a collection year without rules)."""
 
 
 def ruleset(pack: str, collection_year: int) -> tuple[str, Any]:
@@ -52,7 +58,7 @@ def ruleset(pack: str, collection_year: int) -> tuple[str, Any]:
     available = sorted(p.name for p in rules_dir.iterdir() if p.is_dir() and p.name.startswith(prefix))
     if name not in available:
         years = ", ".join(str(int(a[len(prefix):len(prefix) + 4]) + 1) for a in available)
-        raise InputProblem(f"{dist} {importlib.metadata.version(dist)} has no rules for collection year "
+        raise Unsupported(f"{dist} {importlib.metadata.version(dist)} has no rules for collection year "
                            f"{collection_year}; it has rules for the years ending March {years}")
     return name, importlib.import_module(f"{module}.rules.{name}").registry
 
@@ -82,10 +88,12 @@ def watched(registry: dict[str, Any], failed: list[dict[str, str]]) -> dict[str,
 def decode(path: Path) -> str:
     """File text as UTF-8 (with or without BOM) or, failing that, Windows-1252, as Caseboard's readers accept."""
     data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputProblem("not a text file in UTF-8 or Windows-1252 encoding", str(path))
 
 
 def text(value: Any) -> str | None:
@@ -98,32 +106,22 @@ def text(value: Any) -> str | None:
 
 def run_903(request: dict[str, Any]) -> dict[str, Any]:
     from lac_validator import lac_validator
-    from lac_validator.config import column_names
 
     logging.disable(logging.CRITICAL)  # the package logs every rule at INFO; failures are recorded by `watched`
     name, registry = ruleset("903", int(request["collection_year"]))
     paths = [Path(p) for p in request["paths"]]
-    uploads, tables = [], {}
-    for path in paths:
-        content = path.read_bytes()
-        if path.suffix.lower() == ".csv":
-            content = decode(path).encode("utf-8")  # the package reads UTF-8 only
-            header = next(csv.reader(io.StringIO(content.decode("utf-8"))), [])
-            table = next((t for t, cols in column_names.items() if set(cols) == {h.strip() for h in header}), None)
-            if table is None:
-                raise InputProblem(f"its columns {header} are not those of any SSDA903 table the DfE rules know "
-                                   f"({', '.join(column_names)})", str(path))
-            tables[table] = {"file": str(path)}
-        uploads.append({"name": str(path), "description": "This year", "file_content": content})
+    uploads, tables = read_903(paths)
     skipped = []
     if not request.get("local_authority"):
         # Placement location IN/OUT and some rules compare with the council's own code: without it they would
         # report every placement as out of area, so they are not run and are listed as skipped.
         needs_la = [c for c, r in registry.items() if {"localAuthority", "PL_LOCATION"} & _words(r.func)]
-        skipped = [{"rule": c, "reason": "needs the council's local authority code (local_authority=)"} for c in needs_la]
+        skipped = [{"rule": c, "reason": "needs the council's local authority code (local_authority=)"}
+                   for c in needs_la]
         registry = {c: r for c, r in registry.items() if c not in needs_la}
     failed: list[dict[str, str]] = []
-    metadata = {"collectionYear": str(request["collection_year"]), "localAuthority": request.get("local_authority") or ""}
+    metadata = {"collectionYear": str(request["collection_year"]),
+                "localAuthority": request.get("local_authority") or ""}
     try:
         v = lac_validator.LacValidator(metadata=metadata, files=uploads, registry=watched(registry, failed))
     except Exception as exc:  # the package's UploadError and pandas' parser errors: the files cannot be read
@@ -134,22 +132,48 @@ def run_903(request: dict[str, Any]) -> dict[str, Any]:
     for table, frame in v.ds_results.items():
         if table == "metadata":
             continue
-        if table in tables:
-            tables[table]["records"] = len(frame)
-        else:  # XML: every table comes from the one file
-            tables[table] = {"file": str(paths[0]), "records": len(frame)}
+        # CSV tables were named by read_903; from XML every table comes from the one file.
+        tables.setdefault(table, {"file": str(paths[0])})["records"] = len(frame)
         for column in [c for c in frame.columns if c.startswith("ERR_")]:
             code = column[4:]
             rule = registry[code]
             fields = [f for f in dict.fromkeys(rule.affected_fields or []) if f in frame.columns] or [None]
             message = rule.message or ""
-            rules[code] = {"message": message, "severity": "warning" if message.upper().startswith("WARNING") else "error"}
+            # The pack has no error/query flag; its one advisory rule (EPI) says so in its message.
+            rules[code] = {"message": message,
+                           "severity": "warning" if message.upper().startswith("WARNING") else "error"}
             for index in frame.index[frame[column] == True]:  # noqa: E712 (the column holds True or NaN)
+                child = text(frame.at[index, "CHILD"])
                 for field in fields:
-                    issues.append({"rule": code, "table": table, "index": int(index), "child": text(frame.at[index, "CHILD"]),
-                                   "field": field, "value": text(frame.at[index, field]) if field else None})
+                    issues.append({"rule": code, "table": table, "index": int(index), "child": child, "field": field,
+                                   "value": text(frame.at[index, field]) if field else None})
     return {"ruleset": name, "tables": tables, "issues": issues, "rules": rules, "failed": failed,
             "skipped": skipped, "rules_run": len(registry) - len(v.skips)}
+
+
+def read_903(paths: list[Path]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The files as the package's uploads, and which table each CSV holds, found as the package finds it (by
+    its set of column names) but checked here first so that a problem names its file."""
+    from lac_validator.config import column_names
+
+    uploads, tables = [], {}
+    for path in paths:
+        content = path.read_bytes()
+        if path.suffix.lower() == ".csv":
+            content = decode(path).encode("utf-8")  # the package reads UTF-8 only
+            header = next(csv.reader(io.StringIO(content.decode("utf-8"))), [])
+            table = next((t for t, cols in column_names.items() if set(cols) == {h.strip() for h in header}), None)
+            if not header:
+                raise InputProblem("the file is empty: a 903 CSV starts with a row of column names", str(path))
+            if table is None:
+                raise InputProblem(f"its columns {header} are not those of any SSDA903 table the DfE rules know "
+                                   f"({', '.join(column_names)})", str(path))
+            if table in tables:  # the package would keep only the last one, silently
+                raise InputProblem(f"it holds the {table} table, as {tables[table]['file']} does: give one file "
+                                   f"per table", str(path))
+            tables[table] = {"file": str(path)}
+        uploads.append({"name": str(path), "description": "This year", "file_content": content})
+    return uploads, tables
 
 
 def _words(func: Callable[..., Any]) -> set[str]:
@@ -234,7 +258,9 @@ def main() -> int:
         try:
             answer = {"ok": True, **COMMANDS[request["command"]](request)}
         except InputProblem as problem:
-            answer = {"ok": False, "error": problem.message, "file": problem.file}
+            answer = {"ok": False, "kind": "input", "error": problem.message, "file": problem.file}
+        except Unsupported as problem:
+            answer = {"ok": False, "kind": "unsupported", "error": str(problem)}
     answer["runner_seconds"] = time.perf_counter() - start
     json.dump(answer, sys.stdout)
     return 0
