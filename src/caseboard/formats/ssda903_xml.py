@@ -188,7 +188,7 @@ def _parse(path: Path, encoding: str | None) -> _Records:
                 del parent[0]
         root = context.root
     except etree.XMLSyntaxError as exc:
-        if encoding is None and "UTF-8" in str(exc.msg):
+        if encoding is None and ("UTF-8" in str(exc.msg) or "encoding" in str(exc.msg)):
             raise UnicodeError(exc.msg) from None
         raise FormatError(str(path), f"the XML is cut short or malformed ({exc.msg}); nothing was read",
                           row=exc.lineno) from None
