@@ -108,6 +108,9 @@ def test_a_file_is_read_as_what_its_columns_say(tmp_path: Path) -> None:
     batch = read([path])
     assert batch.counts() == {"children": 1}
     assert batch.frames["children"]["sex"].to_list() == ["M"]
+    [said] = [f for f in batch.findings if f.rule == "ssda903-columns"]
+    assert (said.value, said.severity) == ("episodes.csv", "warning")
+    assert "its columns are those of the header table" in said.expected
 
 
 def test_an_empty_file_is_refused_clearly(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +122,18 @@ def _read_file(path: Path, batch: Batch) -> RawFile:
 
 
 def _report_columns(path: Path, spec: Spec, names: list[str], batch: Batch) -> None:
-    """Missing columns are read as blank and extra ones are not read: both are said, never silent."""
+    """Missing columns are read as blank and extra ones are not read: both are said, never silent.
+
+    A file named after another table (an "episodes.csv" holding the header) is read as what its columns say,
+    which is worth saying too: the episodes may be missing from the return.
+    """
+    stem = re.sub(r"[^a-z]", "", path.stem.lower())
+    named = next((s for s in SPECS if re.sub(r"[^a-z]", "", s.file.lower()) == stem), None)
+    if named is not None and named is not spec:
+        batch.findings.append(Finding(str(path), 1, None, path.name,
+                                      f"the {named.name} table, as the name says (its columns are those of the "
+                                      f"{spec.name} table, and it is read as that)", "warning", "ssda903-columns",
+                                      spec.target))
     missing = [c for c in spec.columns if c not in names]
     extra = [c for c in names if c not in spec.columns and c not in spec.extra]
     if missing:

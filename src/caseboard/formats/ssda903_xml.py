@@ -83,14 +83,14 @@ class _Records:
     """
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, str | None]]] = {}
-        self.lines: dict[str, list[int]] = {}
+        self.rows: dict[str, list[dict[str, str | None]]] = {name: [] for name in SPECS_BY_NAME}
+        self.lines: dict[str, list[int]] = {name: [] for name in SPECS_BY_NAME}
         self.unknown: Counter[str] = Counter()
         self.children = 0
 
     def add(self, table: str, record: dict[str, str | None], line: int | None) -> None:
-        self.rows.setdefault(table, []).append(record)
-        self.lines.setdefault(table, []).append(line or 0)
+        self.rows[table].append(record)
+        self.lines[table].append(line or 0)
 
     def container(self, el: etree._Element, name: str, child_id: str | None, dob: str | None) -> None:
         names = _NAMES
@@ -100,10 +100,12 @@ class _Records:
         if spec is None:
             self.unknown[name] += 1
             return
-        for key in fields.keys() - COLUMN_SETS[spec.name]:
-            self.unknown[f"{name}/{key}"] += 1
+        if not fields.keys() <= COLUMN_SETS[spec.name]:
+            for key in fields.keys() - COLUMN_SETS[spec.name]:
+                self.unknown[f"{name}/{key}"] += 1
         fields["CHILD"], fields["DOB"] = child_id, dob
-        self.add(spec.name, fields, el.sourceline)
+        self.rows[spec.name].append(fields)
+        self.lines[spec.name].append(el.sourceline or 0)
 
     def child(self, child: etree._Element) -> None:
         self.children += 1
@@ -153,7 +155,9 @@ def _by_content(fields: Mapping[str, str | None]) -> Spec | None:
 
 
 def _read_file(path: Path, batch: Batch) -> RawFile:
-    if not path.read_bytes().strip():
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.strip() and len(head) < 4096:
         raise FormatError(str(path), f"the file is empty: expected an SSDA903 XML return (<{ROOT}>)")
     try:
         records = _parse(path, None)
@@ -165,6 +169,8 @@ def _read_file(path: Path, batch: Batch) -> RawFile:
                                       "warning", "ssda903-unknown-element"))
     tables = []
     for name, rows in records.rows.items():
+        if not rows:
+            continue
         spec = SPECS_BY_NAME[name]
         columns = list(dict.fromkeys([*spec.columns, *spec.extra, "DOB"]))
         frame = pl.from_dicts(rows, schema={c: pl.Utf8 for c in columns})
