@@ -277,4 +277,6 @@ def ensure_calendar(store: "Store", start: dt.date = DEFAULT_SPAN[0], end: dt.da
         store.execute("CREATE INDEX calendar_by_ordinal ON calendar (working_day_ordinal)")
         store.execute("DELETE FROM calendar_info")
         store.execute("INSERT INTO calendar_info (fingerprint) VALUES (?)", (fingerprint,))
+    if store.dialect == "postgres":
+        store.execute("ANALYZE calendar")  # a fresh table has no statistics; the planner needs them
     return True

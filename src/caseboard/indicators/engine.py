@@ -1,0 +1,205 @@
+"""The engine: indicators as at a date (or over a period), at every level, on any store.
+
+For each indicator the engine runs its ``units_sql`` once (transpiled for the store's engine), places every
+unit in an area, team and worker through the allocation open at the as-at date (or at the unit's event, or by
+the worker the unit names), and counts numerator and denominator per group in Polars. Units with no open
+allocation to a worker go to the group "Unallocated" at the worker level, and to "Unallocated" at team and area
+levels when no team holds them either.
+
+Allocation chain: ``allocations`` (open at the date: start on or before, end empty or on or after; the latest
+start wins, a worker before a team-only allocation) → ``workers`` → ``teams`` (the allocation's team, else the
+worker's) → ``areas``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+
+from caseboard.calendar import ensure_calendar, reporting_year, reporting_year_bounds
+from caseboard.indicators.derived import Q
+from caseboard.indicators.framework import (
+    Computed, Indicator, NotEnoughData, Result, compute, status,
+)
+from caseboard.indicators.registry import registry
+from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
+from caseboard.indicators.sql import run
+from caseboard.store import Store
+
+Level = Literal["authority", "area", "team", "worker"]
+LEVELS: tuple[Level, ...] = ("authority", "area", "team", "worker")
+UNALLOCATED = "Unallocated"
+
+
+def prepare(store: Store, settings: Settings = DEFAULT_SETTINGS) -> None:
+    """Make the store ready for indicator and worklist queries: the calendar table, and on PostgreSQL no JIT
+    (compiling these short analytical queries costs seconds and saves nothing)."""
+    ensure_calendar(store, cal=settings.calendar)
+    if store.dialect == "postgres":
+        store.execute("SET jit = off")
+
+
+def query_for(ind: Indicator, as_at: dt.date, start: dt.date | None = None, end: dt.date | None = None,
+              settings: Settings = DEFAULT_SETTINGS) -> Q:
+    """The query point of ``ind``: the as-at date, or for period measures the period (by default the reporting
+    year to date), seen as at its last day."""
+    if ind.kind == "period":
+        last = end or as_at
+        first = start or reporting_year_bounds(reporting_year(last))[0]
+        return Q(as_at=last, start=first, end=last, settings=settings)
+    return Q(as_at=as_at, settings=settings)
+
+
+def attributed_sql(ind: Indicator, q: Q) -> str:
+    """The indicator's units with the area, team and worker each is counted in."""
+    units = ind.units_sql(q)
+    names = """
+      LEFT JOIN workers w ON w.worker_id = x.by_worker
+      LEFT JOIN teams t ON t.team_id = x.by_team
+      LEFT JOIN areas ar ON ar.area_id = t.area_id"""
+    named = "x.*, w.name AS by_worker_name, t.name AS by_team_name, t.area_id AS by_area, ar.name AS by_area_name"
+    if ind.attribution == "worker":
+        return f"""
+        SELECT {named} FROM (
+          SELECT u.*, u.worker_id AS by_worker, wk.team_id AS by_team
+          FROM ({units}) u LEFT JOIN workers wk ON wk.worker_id = u.worker_id
+        ) x {names}"""
+    ref = "u.event_date" if ind.attribution == "event" else q.at
+    return f"""
+    WITH u AS (SELECT u0.*, ROW_NUMBER() OVER () AS unit_no FROM ({units}) u0),
+    a AS (
+      SELECT u.unit_no, al.worker_id, al.team_id,
+             ROW_NUMBER() OVER (PARTITION BY u.unit_no
+                                ORDER BY al.worker_id IS NULL, al.start_date DESC, al.worker_id) AS rn
+      FROM u JOIN allocations al ON al.child_id = u.child_id AND al.start_date <= {ref}
+       AND (al.end_date IS NULL OR al.end_date >= {ref})
+    )
+    SELECT {named} FROM (
+      SELECT u.*, a.worker_id AS by_worker, COALESCE(a.team_id, wk.team_id) AS by_team
+      FROM u LEFT JOIN a ON a.unit_no = u.unit_no AND a.rn = 1 LEFT JOIN workers wk ON wk.worker_id = a.worker_id
+    ) x {names}"""
+
+
+def _group_columns(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    def name(label: str, key: str) -> pl.Expr:
+        return pl.coalesce(pl.col(label).cast(pl.Utf8), pl.col(key).cast(pl.Utf8), pl.lit(UNALLOCATED))
+
+    return frame.with_columns(
+        pl.col("in_numerator").cast(pl.Boolean),
+        pl.lit(settings.authority_name).alias("authority"),
+        name("by_area_name", "by_area").alias("area"),
+        name("by_team_name", "by_team").alias("team"),
+        pl.coalesce(pl.col("by_worker").cast(pl.Utf8), pl.lit(UNALLOCATED)).alias("worker"),
+    )
+
+
+def unit_frame(store: Store, ind: Indicator, q: Q) -> pl.DataFrame:
+    """Every unit of ``ind`` at ``q`` with its ``authority``, ``area``, ``team`` and ``worker`` groups."""
+    frame = _group_columns(run(store, attributed_sql(ind, q)), q.settings)
+    drop = [c for c in frame.columns if c.startswith("by_") and c != "by_worker_name"] + ["unit_no"]
+    return frame.drop([c for c in drop if c in frame.columns]).rename({"by_worker_name": "worker_name"})
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator's result for one group at one level."""
+
+    code: str
+    level: str
+    group: str
+    result: Result
+    status: str
+    group_name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.result
+        out: dict[str, Any] = {"code": self.code, "level": self.level, "group": self.group,
+                               "numerator": None, "denominator": None, "value": None, "status": self.status}
+        if isinstance(r, Computed):
+            out.update(numerator=_number(r.numerator), denominator=_number(r.denominator), value=round(r.value, 4))
+        else:
+            out["reason"] = r.reason
+        if self.group_name:
+            out["group_name"] = self.group_name
+        return out
+
+
+def _number(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(float(x), 4)
+
+
+def _empty_tables(store: Store, names: Iterable[str]) -> set[str]:
+    names = sorted(set(names))
+    if not names:
+        return set()
+    counts = run(store, " UNION ALL ".join(f"SELECT '{n}' AS t, COUNT(*) AS n FROM {n}" for n in names))
+    return {t for t, n in counts.iter_rows() if not int(n)}
+
+
+def _known_groups(store: Store) -> dict[str, list[str]]:
+    teams = run(store, "SELECT COALESCE(name, team_id) AS g FROM teams")
+    areas = run(store, "SELECT COALESCE(name, area_id) AS g FROM areas")
+    return {"area": [str(g) for g in areas["g"].to_list()], "team": [str(g) for g in teams["g"].to_list()]}
+
+
+def aggregate(ind: Indicator, units: pl.DataFrame, level: Level, settings: Settings,
+              known: Sequence[str] = ()) -> list[Row]:
+    """Numerator and denominator per group of ``level`` (groups in ``known`` appear even with no units)."""
+    den = pl.col("den_weight").cast(pl.Float64).sum() if "den_weight" in units.columns else pl.len()
+    counts = units.group_by(level).agg(pl.col("in_numerator").sum().alias("num"), den.alias("den"))
+    found = {g: (n, d) for g, n, d in counts.iter_rows()}
+    groups = sorted(set(found) | set(known), key=lambda g: (g == UNALLOCATED, g))
+    if level == "authority" and not groups:
+        groups = [settings.authority_name]
+    names = {}
+    if level == "worker" and "worker_name" in units.columns:
+        names = dict(units.select("worker", "worker_name").unique("worker").iter_rows())
+    rows = []
+    for g in groups:
+        n, d = found.get(g, (0, 0))
+        result = compute(ind, n or 0, d or 0,
+                         population=settings.population_0_17 if level == "authority" else None)
+        rows.append(Row(ind.code, level, g, result, status(ind, result), names.get(g)))
+    return rows
+
+
+def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end: dt.date | None = None,
+             levels: Sequence[Level] = LEVELS, codes: Sequence[str] | None = None,
+             settings: Settings = DEFAULT_SETTINGS, prepared: bool = False) -> list[Row]:
+    """Every chosen indicator at every chosen level. Call :func:`prepare` first or pass ``prepared=False``."""
+    if not prepared:
+        prepare(store, settings)
+    reg = registry()
+    chosen = [reg.get(c) for c in codes] if codes else list(reg)
+    empty = _empty_tables(store, (t for ind in chosen for t in ind.requires))
+    known = _known_groups(store) if any(lv in ("area", "team") for lv in levels) else {}
+    rows: list[Row] = []
+    for ind in chosen:
+        missing = [t for t in ind.requires if t in empty]
+        if missing:
+            result = NotEnoughData(f"no {', '.join(missing)} records have been loaded")
+            rows.extend(Row(ind.code, lv, settings.authority_name if lv == "authority" else UNALLOCATED,
+                            result, status(ind, result)) for lv in levels)
+            continue
+        units = unit_frame(store, ind, query_for(ind, as_at, start, end, settings))
+        for lv in levels:
+            rows.extend(aggregate(ind, units, lv, settings, known.get(lv, ())))
+    return rows
+
+
+def units(store: Store, code: str, as_at: dt.date, *, start: dt.date | None = None, end: dt.date | None = None,
+          level: Level = "authority", group: str | None = None, settings: Settings = DEFAULT_SETTINGS,
+          prepared: bool = False) -> pl.DataFrame:
+    """The units (children, plans, reviews due...) behind an indicator's numerator and denominator, optionally
+    only those of one group: the answer to "which ones?"."""
+    if not prepared:
+        prepare(store, settings)
+    ind = registry().get(code)
+    frame = unit_frame(store, ind, query_for(ind, as_at, start, end, settings))
+    if group is not None:
+        frame = frame.filter(pl.col(level) == group)
+    return frame.sort(["in_numerator", "child_id"], descending=[True, False])

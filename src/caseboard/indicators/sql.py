@@ -1,0 +1,142 @@
+"""SQL written once, in DuckDB's dialect, run on every engine through SQLGlot.
+
+Indicator and schedule logic is SQL text over the canonical tables and the ``calendar`` table. It is written
+in DuckDB's dialect (the embedded default) and transpiled for the store's engine
+(``sqlglot.transpile(sql, read="duckdb", write="postgres")``), so a Spark or any other backend SQLGlot writes
+is configuration, not a second implementation.
+
+Values are inlined as typed literals (``DATE '2025-03-31'``) rather than bound as parameters: they come from
+Python dates, integers and the settings, never from users' text, and inlined SQL is what ``--explain`` shows.
+The helpers here are the only place where time arithmetic is spelt in SQL, mirroring ``caseboard.calendar``:
+months with end-of-month clamping, working days as a subtraction of calendar ordinals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import polars as pl
+import sqlglot
+
+from caseboard.store import Store
+
+
+def lit(value: object) -> str:
+    """A SQL literal for a Python value (dates, numbers, booleans, text)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if "?" in text:  # the PostgreSQL store reads ? as a placeholder
+        raise ValueError(f"text literal {text!r} must not contain '?'")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def in_list(values: Iterable[object]) -> str:
+    """``(a, b, c)`` for ``IN``; an impossible list when empty, so ``x IN ()`` never has to be written."""
+    items = [lit(v) for v in values]
+    return "(" + ", ".join(items) + ")" if items else "(NULL)"
+
+
+def add_months(expr: str, months: int) -> str:
+    """``expr`` plus calendar months, clamped at month end (as :func:`caseboard.calendar.add_months`)."""
+    sign = "+" if months >= 0 else "-"
+    return f"CAST({expr} {sign} INTERVAL {abs(months)} MONTH AS DATE)"
+
+
+def add_days(expr: str, days: int) -> str:
+    return f"({expr} + {days})" if days >= 0 else f"({expr} - {-days})"
+
+
+def ordinal(expr: str) -> str:
+    """The working-day ordinal of a date (working days on or before it)."""
+    return f"(SELECT k.working_day_ordinal FROM calendar k WHERE k.date = {expr})"
+
+
+def _working_day(ordinal_sql: str) -> str:
+    # Equality on the ordinal of a working day is unique: an index lookup on every engine, no MIN/MAX to plan.
+    return f"(SELECT k.date FROM calendar k WHERE k.working_day_ordinal = {ordinal_sql} AND k.is_working_day)"
+
+
+def add_working_days(expr: str, n: int) -> str:
+    """The ``n``-th working day after ``expr``: the working day whose ordinal is ``n`` more."""
+    return _working_day(f"{ordinal(expr)} + {n}")
+
+
+def last_day_within_working_days(expr: str, n: int) -> str:
+    """The last date still within ``n`` working days of ``expr``: the deadline and the non-working days after it.
+
+    Under the convention in ``caseboard.calendar`` an event on the Saturday after a Friday deadline is still
+    within the count (no working day has passed), so lateness is judged against this date, not the deadline.
+    It is the day before the (``n`` + 1)-th working day.
+    """
+    return f"({_working_day(f'{ordinal(expr)} + {n + 1}')} - 1)"
+
+
+Unit = Literal["working_days", "days", "months"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A statutory interval: so many working days, days or calendar months."""
+
+    n: int
+    unit: Unit
+
+    def due(self, expr: str) -> str:
+        """SQL for the due date ``expr`` plus this interval."""
+        if self.unit == "working_days":
+            return add_working_days(expr, self.n)
+        return add_days(expr, self.n) if self.unit == "days" else add_months(expr, self.n)
+
+    def on_time_until(self, expr: str) -> str:
+        """SQL for the last date that is still on time (the due date, or the days after a working-day deadline)."""
+        return last_day_within_working_days(expr, self.n) if self.unit == "working_days" else self.due(expr)
+
+    @property
+    def text(self) -> str:
+        unit = {"working_days": "working day", "days": "day", "months": "month"}[self.unit]
+        return f"{self.n} {unit}{'s' if self.n != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An interval that depends on the record (``CASE WHEN cond THEN interval ... ELSE default``)."""
+
+    cases: tuple[tuple[str, Interval], ...]
+    default: Interval
+
+    def _case(self, expr: str, part: str) -> str:
+        whens = " ".join(f"WHEN {cond} THEN {getattr(iv, part)(expr)}" for cond, iv in self.cases)
+        return f"CASE {whens} ELSE {getattr(self.default, part)(expr)} END"
+
+    def due(self, expr: str) -> str:
+        return self._case(expr, "due")
+
+    def on_time_until(self, expr: str) -> str:
+        return self._case(expr, "on_time_until")
+
+
+Rule = Interval | Choice
+
+
+@lru_cache(maxsize=1024)
+def for_dialect(sql: str, dialect: str) -> str:
+    """``sql`` (DuckDB dialect) in the engine's dialect."""
+    if dialect == "duckdb":
+        return sql
+    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+
+
+def run(store: Store, sql: str) -> pl.DataFrame:
+    """Run DuckDB-dialect SQL on any store."""
+    return store.query(for_dialect(sql, store.dialect))
