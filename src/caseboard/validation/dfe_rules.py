@@ -71,7 +71,11 @@ class RuleNotRun:
 
 @dataclass
 class DfeRuleResult:
-    """What one run of a DfE rule pack found, which of its rules did not run, and how long it took."""
+    """What one run of a DfE rule pack found, which of its rules did not run, and how long it took.
+
+    ``rules_run`` counts the rules attempted (those in ``failed`` included, those in ``skipped`` not);
+    ``seconds`` is the wall time the caller waited, validator start-up included.
+    """
 
     source: str
     ruleset: str
@@ -221,7 +225,7 @@ def time_cin_parse(path: Path, home: Path) -> float:
 def _existing(path: Path) -> Path:
     if not path.is_file():
         raise FormatError(str(path), "file not found")
-    return path.resolve()
+    return path  # as given: findings name the file the way the caller did (the runner shares our directory)
 
 
 Locator = dict[str, list[tuple[int, dict[str, str]]]]
