@@ -243,3 +243,33 @@ def test_resolving_the_collection_year(label: YearLabel | None, evidence: int | 
                                        warns: bool) -> None:
     got, warning = resolve_year(label, evidence)
     assert got == year and (warning is not None) == warns
+
+
+def test_a_header_row_alone_is_an_empty_table_and_an_ambiguous_one_is_refused(tmp_path: Path) -> None:
+    empty = write(tmp_path / "r", "episodes.csv", EPISODES)
+    batch = read([empty])
+    assert batch.counts() == {"lac_episodes": 0} and batch.files[0].records == 0
+    mixed = write(tmp_path / "s", "mixed.csv", "CHILD,ETHNIC,DUC\nC1,WBRI,01/01/2030\n")
+    with pytest.raises(FormatError, match=r"could be more than one SSDA903 table \(header, uasc\)"):
+        read([mixed])
+
+
+@pytest.mark.slow
+def test_ten_validator_returns_read_well_within_two_seconds(peer_samples: Path, tmp_path: Path) -> None:
+    """26,750 children (the validator sample ten times over, distinct ids): best of two reads under 2 s."""
+    import time
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for source in (peer_samples / "ssda903-validator-fake").glob("*.csv"):
+        frame = pl.read_csv(source, infer_schema=False)
+        frame.columns = [c.lstrip("\ufeff") for c in frame.columns]
+        pl.concat([frame.with_columns(pl.col("CHILD") + f"-{i}") for i in range(10)]).write_csv(folder / source.name)
+    paths = sorted(folder.glob("*.csv"))
+    timings = []
+    for _ in range(2):
+        start = time.perf_counter()
+        batch = read(paths)
+        timings.append(time.perf_counter() - start)
+    assert batch.counts()["children"] == 26750 and batch.counts()["lac_episodes"] == 50500
+    assert min(timings) < 2.0, timings
