@@ -155,6 +155,7 @@ def test_a_rule_that_crashes_inside_the_package_is_reported_not_hidden(
     result = dfe_rules.run_cin(broken, 2024, home)
     failed = {f.rule: f.reason for f in result.failed}
     assert "ValueError" in failed["8730"] and "'abc'" in failed["8730"]
+    assert result.failed_rules["8730"] == failed["8730"]
     assert "1104" in result.codes()  # the other rules still ran
 
 

@@ -87,7 +87,13 @@ class DfeRuleResult:
     seconds: float = 0.0
 
     def codes(self) -> set[str]:
+        """The rule codes that found something."""
         return {f.rule for f in self.findings}
+
+    @property
+    def failed_rules(self) -> dict[str, str]:
+        """Rule code -> the error it raised, for reports that list what did not run."""
+        return {f.rule: f.reason for f in self.failed}
 
 
 def default_home() -> Path:
