@@ -1,0 +1,199 @@
+"""Vectorised date arithmetic for the generator: days as integers, working days, months, birthdays, repeats.
+
+Dates inside the generator are ``int64`` day numbers (days since 1970-01-01, numpy's ``datetime64[D]`` epoch) so
+that a whole county's journeys are computed with array arithmetic; :func:`to_date_series` turns them into polars
+dates at the end. ``NA`` marks "no date" (an open end, an event that has not happened).
+
+Working days follow the DfE convention in reference/statutory-rules-and-indicators.md §0 and §11: Monday to
+Friday less England and Wales bank holidays (the ``holidays`` package, subdivision ENG); "N working days after a
+start" is ``numpy.busday_offset(start, N, roll="backward")``. Calendar months add with the day clamped to the
+month's end (§0 "Calendar periods"); a 29 February birthday falls on 28 February in other years (§0 "Ages").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+import polars as pl
+
+#: "No date": far enough in the past that no comparison with a real date can be mistaken for one.
+NA = np.int64(-(10**8))
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day(d: dt.date) -> int:
+    """The day number of a date."""
+    return (d - EPOCH).days
+
+
+def date_of(n: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(n))
+
+
+@lru_cache(maxsize=4)
+def _holidays(first_year: int, last_year: int) -> np.ndarray:
+    import holidays as hol
+
+    days = sorted(hol.UnitedKingdom(subdiv="ENG", years=range(first_year, last_year + 1)))
+    return np.array(days, dtype="datetime64[D]")
+
+
+def holiday_array() -> np.ndarray:
+    """England and Wales bank holidays over every year a synthetic county can reach (1980 to 2060)."""
+    return _holidays(1980, 2060)
+
+
+def add_working_days(start: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    """The n-th working day after each start (a weekend or holiday start counts from the next working day)."""
+    s = np.asarray(start, dtype=np.int64)
+    out = np.busday_offset(s.astype("datetime64[D]"), n, roll="backward", holidays=holiday_array())
+    return out.astype(np.int64)
+
+
+def roll_to_working_day(d: np.ndarray, forward: bool = True) -> np.ndarray:
+    """Move weekend and bank-holiday dates to the next (or previous) working day: offices record on working days."""
+    out = np.busday_offset(np.asarray(d, dtype=np.int64).astype("datetime64[D]"), 0,
+                           roll="forward" if forward else "backward", holidays=holiday_array())
+    return out.astype(np.int64)
+
+
+def working_ordinal(d: np.ndarray) -> np.ndarray:
+    """Working days since the epoch up to and including d's working day (rolled backward)."""
+    rolled = roll_to_working_day(d, forward=False).astype("datetime64[D]")
+    return np.busday_count(np.datetime64("1970-01-01"), rolled, holidays=holiday_array()).astype(np.int64)
+
+
+def from_working_ordinal(o: np.ndarray) -> np.ndarray:
+    """The working day with the given ordinal (inverse of :func:`working_ordinal` on working days)."""
+    return np.busday_offset(np.datetime64("1970-01-01"), np.asarray(o, dtype=np.int64), roll="forward",
+                            holidays=holiday_array()).astype(np.int64)
+
+
+def add_months(d: np.ndarray, months: np.ndarray | int) -> np.ndarray:
+    """Calendar months later, the day clamped to the end of the month (31 Jan + 1 month = 28/29 Feb)."""
+    dd = np.asarray(d, dtype=np.int64).astype("datetime64[D]")
+    m = dd.astype("datetime64[M]")
+    dom = (dd - m.astype("datetime64[D]")).astype(np.int64)
+    m2 = m + np.asarray(months, dtype=np.int64)
+    last = ((m2 + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype(np.int64)
+    return np.minimum(m2.astype("datetime64[D]").astype(np.int64) + dom, last)
+
+
+def birthday(dob: np.ndarray, years: int | np.ndarray) -> np.ndarray:
+    """The given birthday (29 February rolls to 28 February, the pandas DateOffset convention)."""
+    return add_months(dob, np.asarray(years, dtype=np.int64) * 12)
+
+
+def age_years(dob: np.ndarray, on: np.ndarray | int) -> np.ndarray:
+    """Whole years of age on a date (birthday convention as :func:`birthday`)."""
+    d = np.asarray(dob, dtype=np.int64).astype("datetime64[D]")
+    o = np.broadcast_to(np.asarray(on, dtype=np.int64), d.shape).astype("datetime64[D]")
+    dy, dm = d.astype("datetime64[Y]").astype(np.int64), d.astype("datetime64[M]").astype(np.int64) % 12
+    oy, om = o.astype("datetime64[Y]").astype(np.int64), o.astype("datetime64[M]").astype(np.int64) % 12
+    dday = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    oday = (o - o.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    before = (om < dm) | ((om == dm) & (oday < dday))
+    age = oy - dy - before.astype(np.int64)
+    # A 29 February birthday is reached on 28 February in a non-leap year (matches :func:`birthday`).
+    leap_case = (dm == 1) & (dday == 28) & (om == 1) & (oday == 27) & ~_is_leap(oy)
+    return age + leap_case.astype(np.int64)
+
+
+def _is_leap(y: np.ndarray) -> np.ndarray:
+    y = y + 1970
+    return (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+
+
+def collection_year(d: np.ndarray) -> np.ndarray:
+    """The DfE collection year a date falls in: the year ending 31 March (1 April 2024 -> 2025)."""
+    dd = np.asarray(d, dtype=np.int64).astype("datetime64[D]")
+    y = dd.astype("datetime64[Y]").astype(np.int64) + 1970
+    m = dd.astype("datetime64[M]").astype(np.int64) % 12
+    return y + (m >= 3).astype(np.int64)
+
+
+def year_start(year: int) -> int:
+    """1 April opening collection year ``year``."""
+    return day(dt.date(year - 1, 4, 1))
+
+
+def year_end(year: int) -> int:
+    """31 March closing collection year ``year``."""
+    return day(dt.date(year, 3, 31))
+
+
+def to_date_series(name: str, values: np.ndarray) -> pl.Series:
+    """Day numbers to a polars Date series, ``NA`` to null."""
+    v = np.asarray(values, dtype=np.int64)
+    s = pl.Series(name, np.where(v == NA, 0, v).astype(np.int32)).cast(pl.Date)
+    mask = pl.Series(v == NA)
+    if mask.any():
+        s = pl.select(pl.when(mask).then(None).otherwise(s)).to_series().rename(name)
+    return s
+
+
+def explode_index(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row i repeated counts[i] times: the row index and the repeat number (0, 1, ...)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    rows = np.repeat(np.arange(counts.size), counts)
+    starts = np.cumsum(counts) - counts
+    k = np.arange(rows.size) - np.repeat(starts, counts)
+    return rows, k
+
+
+def recurring(
+    rng: np.random.Generator,
+    start: np.ndarray,
+    end: np.ndarray,
+    gaps: tuple[np.ndarray | int, ...],
+    p_late: float,
+    *,
+    low: float = 0.6,
+    late: tuple[float, float] = (1.1, 1.6),
+    working_days: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Events repeating through each segment [start, end] at intervals no longer than the given maxima.
+
+    ``gaps`` is the schedule of maximum intervals: the first from the start, the second from the first event,
+    and the last one repeated (e.g. LAC reviews: 20 working days, three months, then six months — CPPCR 2010
+    reg 33). On time, an interval is drawn between ``low`` and 1.0 of its maximum (practitioners visit before the
+    due date); with probability ``p_late`` it overruns to ``late`` times the maximum (what the imperfection
+    setting asks for). With ``working_days`` the intervals count working days (and events fall on working days);
+    otherwise calendar days, events rolled back to the previous working day (never before the segment start).
+
+    Returns (segment index, event day) for every event falling inside its segment.
+    """
+    start = np.asarray(start, dtype=np.int64)
+    end = np.asarray(end, dtype=np.int64)
+    n = start.size
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    sched = [np.broadcast_to(np.asarray(g, dtype=np.float64), (n,)) for g in gaps]
+    s_axis = working_ordinal(start) if working_days else start
+    e_axis = working_ordinal(end) if working_days else end
+    span = np.maximum(e_axis - s_axis, 0)
+    shortest = np.minimum.reduce([g for g in sched]) * low
+    counts = (span / np.maximum(shortest, 1.0)).astype(np.int64) + len(sched) + 1
+    rows, k = explode_index(counts)
+    g = np.empty(rows.size)
+    for i, col in enumerate(sched):
+        sel = k == i if i < len(sched) - 1 else k >= i
+        g[sel] = col[rows[sel]]
+    u = rng.random(rows.size)
+    is_late = rng.random(rows.size) < p_late
+    factor = np.where(is_late, late[0] + (late[1] - late[0]) * u, low + (1.0 - low) * u)
+    step = np.maximum(np.floor(g * factor), 1.0).astype(np.int64)
+    # A gap that is on time must never exceed its maximum after rounding.
+    step = np.where(is_late, np.maximum(step, np.ceil(g).astype(np.int64) + 1), np.minimum(step, g.astype(np.int64)))
+    csum = np.cumsum(step)
+    offsets = np.repeat(csum[np.cumsum(counts) - counts] - step[np.cumsum(counts) - counts], counts)
+    t = s_axis[rows] + (csum - offsets)
+    keep = t <= e_axis[rows]
+    rows, t = rows[keep], t[keep]
+    if working_days:
+        t = from_working_ordinal(t)
+    else:
+        t = np.maximum(roll_to_working_day(t, forward=False), start[rows])
+    return rows, t
