@@ -238,3 +238,24 @@ def test_damaged_files_are_format_errors(tmp_path: Path, peer_samples: Path, con
     with pytest.raises(FormatError) as err:
         annex_a.read([path], Batch())
     assert "empty" in err.value.message or "not a readable Excel workbook" in err.value.message
+
+
+def test_a_workbook_of_unreadable_lists_is_reported_not_refused(tmp_path: Path) -> None:
+    """Sheets named as lists but without their headings are errors to fix at source, not a different format."""
+    path = _workbook(tmp_path / "a.xlsx", {"List 1": [["Contacts to follow"]], "List_7": [["ID", "Start"], ["C1", "01/01/2024"]]})
+    batch = Batch()
+    annex_a.read([path], batch)
+    assert [(f.severity, f.rule, f.file.rsplit(" [", 1)[1]) for f in batch.findings] == [
+        ("error", "annex-a-columns", "List 1]"), ("error", "annex-a-columns", "List_7]")]
+    assert batch.files[0].records == 0 and batch.counts() == {}
+
+
+def test_a_child_with_several_contacts_is_one_child_but_repeated_records_stay() -> None:
+    schema = {"child_id": pl.Utf8, "contact_date": pl.Date, "sex": pl.Utf8, "source_file": pl.Utf8, "source_row": pl.Int64}
+    rows = [("C1", dt.date(2024, 1, 1), "M", "a [List 1]", 2), ("C1", dt.date(2024, 1, 1), "M", "a [List 1]", 3)]
+    children = pl.DataFrame([(c, s, f, r) for c, _, s, f, r in rows], schema={k: v for k, v in schema.items() if k != "contact_date"},
+                            orient="row")
+    contacts = pl.DataFrame([(c, d, f, r) for c, d, _, f, r in rows], schema={k: v for k, v in schema.items() if k != "sex"},
+                            orient="row")
+    assert merge_across_lists("children", children)["source_row"].to_list() == [2]
+    assert merge_across_lists("contacts", contacts)["source_row"].to_list() == [2, 3]  # for validation to report

@@ -12,7 +12,6 @@ reported, never guessed.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,19 +223,3 @@ def translate(kind: str | None, text: str | None) -> str | None:
 def is_yes_no(text: str) -> bool:
     """True for a yes/no/unknown answer (used where Annex A versions differ between a date and an answer)."""
     return normalise(strip_letter(text)) in _value_table("yes_no")
-
-
-# --- dates the lists are scoped by ---------------------------------------------------------------------------
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months earlier, clamped to the month's end (31 Aug - 6 months = 28/29 Feb)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-def reporting_year(day: dt.date) -> int:
-    """The DfE collection year a date falls in, named by its end: 1 April 2023 to 31 March 2024 is 2024."""
-    return day.year + 1 if day.month >= 4 else day.year

@@ -44,17 +44,17 @@ alone is ambiguous in a workbook.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
+from caseboard.calendar import reporting_year
+from caseboard.formats.annex_a_book import load, sheet_names
 from caseboard.formats.annex_a_lists import (
-    EXCEL_ERRORS, FieldSpec, ListSpec, is_yes_no, list_number, lists, match_headers, reporting_year,
-    title_number, translate,
+    EXCEL_ERRORS, FieldSpec, ListSpec, RecordSpec, is_yes_no, list_number, lists, match_headers, title_number,
+    translate,
 )
 from caseboard.formats.base import Batch, Finding, FormatError, SourceFile, canonicalise
 from caseboard.formats.values import parse_dates
@@ -77,10 +77,9 @@ def sniff(path: Path) -> bool:
         with path.open("rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
                 return False
+        if any(list_number(name) for name in sheet_names(path)):
+            return True
         with zipfile.ZipFile(path) as z:
-            names = re.findall(rb'<sheet\b[^>]*\bname="([^"]+)"', z.read("xl/workbook.xml"))
-            if any(list_number(n.decode("utf-8", "replace")) for n in names):
-                return True
             if "xl/sharedStrings.xml" in z.namelist():
                 with z.open("xl/sharedStrings.xml") as s:
                     return b"child unique id" in s.read(2_000_000).lower()
@@ -96,17 +95,17 @@ def read(paths: list[Path], batch: Batch) -> None:
 
 def read_file(path: Path, batch: Batch) -> None:
     file = str(path)
-    sheets = _load(path)
+    sheets = load(path)
     produced: dict[str, list[pl.DataFrame]] = {}
     records = 0
-    found_lists = 0
+    recognised = 0
     for title, rows in sheets:
         sheet = _Sheet(file, title, rows)
-        if not sheet.locate(batch):
-            continue
-        found_lists += 1
-        records += sheet.read(batch, produced)
-    if not found_lists:
+        readable = sheet.locate(batch)
+        recognised += sheet.recognised
+        if readable:
+            records += sheet.read(batch, produced)
+    if not recognised:
         raise FormatError(file, "this workbook holds no Annex A list: expected sheets such as 'List 1' ... 'List 11' "
                           "with a heading row naming 'Child Unique ID', 'Gender', 'Date of Birth' and the list's columns")
     event_dates: list[dt.date] = []
@@ -126,27 +125,6 @@ def _collection_year(dates: list[dt.date]) -> int | None:
     today = dt.date.today()
     usable = [d for d in dates if d <= today] or dates
     return reporting_year(max(usable)) if usable else None
-
-
-def _load(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Every worksheet's cached cell values (formula results, never formulas), row by row from row 1."""
-    import openpyxl
-
-    file = str(path)
-    if path.stat().st_size == 0:
-        raise FormatError(file, "the file is empty (0 bytes): there is nothing to load")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips: not our concern
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in wb.worksheets
-                        if hasattr(ws, "iter_rows")]
-            finally:
-                wb.close()
-    except Exception as e:  # zipfile, XML and openpyxl errors alike mean one thing to the analyst
-        raise FormatError(file, "this is not a readable Excel workbook (.xlsx): the file is damaged, cut short or of "
-                          f"another kind ({type(e).__name__}); open it in Excel and save it again as .xlsx") from None
 
 
 def _cell_text(value: object) -> str | None:
@@ -170,10 +148,11 @@ def _cell_text(value: object) -> str | None:
 class _Sheet:
     file: str
     title: str
-    rows: list[tuple[object, ...]]
+    rows: list[list[object]]
     spec: ListSpec | None = None
     header_row: int = 0  # index into rows
     columns: dict[int, FieldSpec] = field(default_factory=dict)
+    recognised: bool = False  # an Annex A list, read or not (named "List N", or headed like one)
 
     @property
     def label(self) -> str:
@@ -186,6 +165,7 @@ class _Sheet:
     def locate(self, batch: Batch) -> bool:
         """Decide which list this sheet is and where its headings are; False for sheets that hold no list."""
         named = list_number(self.title)
+        self.recognised = named is not None
         candidates = [lists()[named]] if named else list(lists().values())
         for i, row in enumerate(self.rows[:HEADER_SEARCH_ROWS]):
             if sum(1 for v in row if v not in (None, "")) < MIN_HEADINGS:
@@ -198,10 +178,12 @@ class _Sheet:
                     if best is None or len(found) > best[0]:
                         best = (len(found), spec, found)
             if best:
-                titled = next((n for r in self.rows[:i] for n in map(title_number, r) if n and not named), None)
+                titled = None if named else next(
+                    (n for r in self.rows[:i] for v in r if v is not None and (n := title_number(v))), None)
                 self.spec = lists()[titled] if titled else best[1]
                 self.columns = best[2] if self.spec is best[1] else match_headers(self.spec, list(row))
                 self.header_row = i
+                self.recognised = True
                 return self._check(batch)
         if named and any(v not in (None, "") for r in self.rows for v in r):
             batch.findings.append(self._finding(
@@ -240,7 +222,7 @@ class _Sheet:
                     "warning", "annex-a-unknown-column"))
         return True
 
-    def _data_rows(self) -> list[tuple[int, tuple[object, ...]]]:
+    def _data_rows(self) -> list[tuple[int, list[object]]]:
         return [(i + 1, r) for i, r in enumerate(self.rows) if i > self.header_row and any(v not in (None, "") for v in r)]
 
     def read(self, batch: Batch, produced: dict[str, list[pl.DataFrame]]) -> int:
@@ -287,7 +269,7 @@ class _Sheet:
                 f"{self.spec.field(key).header}, so those allocations are not loaded", "warning", "annex-a-not-held"))
         self._emit(batch, produced, "allocations", raw, rows, {"start_date": key, "team_id": "team", "worker_id": "worker"})
 
-    def _row_values(self, row: tuple[object, ...]) -> dict[str, str | None]:
+    def _row_values(self, row: list[object]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         for i, f in self.columns.items():
             text = _cell_text(row[i]) if i < len(row) else None
@@ -341,7 +323,7 @@ class _Sheet:
                 batch.findings[i] = replace(f, field=headers[source])
 
 
-def _record_rows(rec, values: list[dict[str, str | None]], *, first: bool) -> list[dict[str, str | None] | None]:
+def _record_rows(rec: RecordSpec, values: list[dict[str, str | None]], *, first: bool) -> list[dict[str, str | None] | None]:
     """One raw row per sheet row for ``rec``, or None where the record is not made.
 
     The list's first record is always made (a row missing a required value is then quarantined with a finding,
@@ -388,14 +370,24 @@ def _unborn(age: str | None) -> bool:
         return False
 
 
-def merge_across_lists(table_name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """One row for one fact told by several lists (a child on List 1 and List 3; a referral on List 3 that is also
-    the CIN episode on List 6), when the lists agree.
+#: Tables made from every row of a list, so that one child with three contacts gives three identical rows by
+#: design ("A child may appear on this list more than once", Annex A guidance, List 1): these merge within a
+#: sheet too. Other tables hold one record per row, and a repeated record within a list is the return's to explain.
+DERIVED_TABLES = frozenset({"children", "allocations"})
 
-    Rows sharing a natural key and coming from different sheets are combined, each value taken from whichever
-    list gives it, when no two lists give different values. Disagreeing rows, and repeats within one list,
-    are all kept: they are the return's to explain, and validation reports them.
+
+def merge_across_lists(table_name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row for one fact told several times (a child on List 1 and List 3; a referral on List 3 that is also
+    the CIN episode on List 6), when the tellings agree.
+
+    Rows sharing a natural key are combined, each value taken from whichever row gives it, when no two rows give
+    different values and (outside :data:`DERIVED_TABLES`) they come from different sheets. Disagreeing rows are
+    all kept, for validation to report with their rows.
     """
+    derived = table_name in DERIVED_TABLES
+    values = [c for c in frame.columns if c not in ("source_file", "source_row")]
+    if derived:
+        frame = frame.unique(subset=values, keep="first", maintain_order=True)
     key = list(table_decl(table_name).key)
     if frame.height < 2:
         return frame
@@ -404,12 +396,12 @@ def merge_across_lists(table_name: str, frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     single, multi = frame.filter(~dup), frame.filter(dup)
     keep: list[dict[str, object]] = []
-    values = [c for c in frame.columns if c not in key and c not in ("source_file", "source_row")]
+    others = [c for c in values if c not in key]
     for _, group in multi.group_by(key, maintain_order=True):
         rows = group.to_dicts()
-        sheets = {r["source_file"] for r in rows}
-        distinct = {c: {r[c] for r in rows if r[c] is not None} for c in values}
-        if len(sheets) == len(rows) and all(len(v) <= 1 for v in distinct.values()):
+        distinct = {c: {r[c] for r in rows if r[c] is not None} for c in others}
+        apart = derived or len({r["source_file"] for r in rows}) == len(rows)
+        if apart and all(len(v) <= 1 for v in distinct.values()):
             merged = dict(rows[0])
             merged.update({c: next(iter(v)) for c, v in distinct.items() if v})
             keep.append(merged)
