@@ -259,3 +259,17 @@ def test_a_child_with_several_contacts_is_one_child_but_repeated_records_stay() 
                             orient="row")
     assert merge_across_lists("children", children)["source_row"].to_list() == [2]
     assert merge_across_lists("contacts", contacts)["source_row"].to_list() == [2, 3]  # for validation to report
+
+
+def test_the_heading_file_is_consistent_with_the_model() -> None:
+    """Every record column is a canonical column fed by a field of its list (or one the reader computes)."""
+    from caseboard.formats.annex_a_lists import lists
+
+    assert sorted(lists()) == list(range(1, 12))
+    for spec in lists().values():
+        names = {f.name for f in spec.fields}
+        assert spec.key is None or spec.key in names
+        assert len({f.header for f in spec.fields}) == len(spec.fields)
+        for rec in spec.records:
+            assert set(rec.columns) | set(rec.fixed) <= set(table(rec.table).column_names), (spec.number, rec.table)
+            assert set(rec.columns.values()) <= names | {"expected_dob", "rne", "uasc"}, (spec.number, rec.table)
