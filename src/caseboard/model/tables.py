@@ -74,7 +74,8 @@ TABLES: tuple[Table, ...] = (
         (
             CHILD,
             col("start_date", "date", "Assessment actual start date (CIN N00159)", required=True),
-            col("child_seen_date", "date", "Date the child was seen during the assessment (AA List 4)"),
+            col("child_seen_date", "date", "Date the child was seen during the assessment, where recorded"),
+            col("child_seen", "bool", "Child seen during the assessment (AA List 4 asks yes/no)"),
             col("authorised_date", "date", "Assessment authorisation date (CIN N00160)"),
             col("factors", "str", "Factors identified, comma separated (CIN AssessmentFactors)"),
             col("outcome_csc_support", "bool", "Child assessed as requiring CSC support (AA List 4)"),
