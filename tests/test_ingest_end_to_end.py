@@ -163,3 +163,18 @@ def test_an_invalid_code_for_the_year_is_reported_with_the_valid_ones(tmp_path: 
     code, output = run("validate", str(folder), "--db", str(tmp_path / "cb.duckdb"), "--today", "2024-03-31")
     assert code == 0
     assert "episodes.csv, row 2, field placement: found 'ZZ'; expected a SSDA903 code valid in 2024" in output
+
+
+def test_dfe_rule_findings_are_stored_beside_caseboards_own(peer_samples: Path, tmp_path: Path) -> None:
+    db = tmp_path / "cb.duckdb"
+    code, output = run("ingest", str(peer_samples / "cin-census" / "CIN_Census_2024.xml"), "--db", str(db),
+                       "--dfe-rules")
+    assert code == 0, output
+    store = open_store(db)
+    try:
+        stored = store.findings(1)
+    finally:
+        store.close()
+    dfe = stored.filter(pl.col("source") == "dfe-cin")
+    assert {"100", "1104"} <= set(dfe["rule"].to_list())
+    assert dfe.filter(pl.col("rule") == "1104")["row"].to_list() == [34, 54]

@@ -8,7 +8,6 @@ Every command takes ``--db``: a file path for the embedded database (default ``d
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,9 +74,13 @@ def ingest(
     strict: Annotated[bool, typer.Option(help="Refuse the whole load if any record has an error.")] = False,
     findings: Annotated[Optional[Path], typer.Option(help="Write every finding to this CSV or XLSX file.")] = None,
     today: Annotated[Optional[str], typer.Option(help="Treat this date (yyyy-mm-dd) as today for date checks.")] = None,
+    dfe_rules: Annotated[bool, typer.Option("--dfe-rules", help="Also run the DfE rule packs (isolated) and store "
+                                                                 "their findings with Caseboard's.")] = False,
+    la: Annotated[Optional[str], typer.Option(help="The council's ONS code, for the DfE 903 rules.")] = None,
 ) -> None:
     """Load files into the database as one atomic, recorded load."""
-    _load(paths, db, strict=strict, findings=findings, today=_date(today), check_only=False)
+    _load(paths, db, strict=strict, findings=findings, today=_date(today), check_only=False, dfe_rules=dfe_rules,
+          la=la)
 
 
 @app.command()
@@ -92,7 +95,7 @@ def validate(
 
 
 def _load(paths: list[Path], db: str | None, *, strict: bool, findings: Path | None, today: dt.date | None,
-          check_only: bool) -> None:
+          check_only: bool, dfe_rules: bool = False, la: str | None = None) -> None:
     from caseboard.ingest import ingest as run_ingest
     from caseboard.reports.load_report import print_load_report, write_findings
 
@@ -100,7 +103,8 @@ def _load(paths: list[Path], db: str | None, *, strict: bool, findings: Path | N
     try:
         with progress_bar() as update:
             report = run_ingest(store, paths, strict=strict, check_only=check_only, today=today,
-                                progress=update, command="validate" if check_only else "ingest")  # type: ignore[arg-type]
+                                progress=update, command="validate" if check_only else "ingest",  # type: ignore[arg-type]
+                                dfe_rules=dfe_rules, local_authority=la)
     finally:
         store.close()
     if findings:
@@ -229,20 +233,36 @@ def _serve(db: str, host: str, port: int) -> None:
 def dfe_rules(
     paths: Annotated[list[Path], typer.Argument(help="An SSDA903 return (its CSV files) or a CIN census XML file.")],
     year: Annotated[int, typer.Option(help="Collection year (ending 31 March).")],
-    home: Annotated[Path, typer.Option(help="Where the isolated validator environment lives.")] = Path(
-        os.environ.get("CASEBOARD_HOME", Path.home() / ".cache" / "caseboard")),
+    la: Annotated[Optional[str], typer.Option(help="The council's ONS code (e.g. E10000020), for the 903 rules "
+                                                   "about placements out of area.")] = None,
+    findings: Annotated[Optional[Path], typer.Option(help="Write every finding to this CSV or XLSX file.")] = None,
 ) -> None:
-    """Run the DfE's own rule packs (in an isolated environment) and print their findings."""
+    """Run the DfE's own rule packs (in an isolated environment; the first run installs them)."""
+    from caseboard.formats.base import FormatError
+    from caseboard.reports.load_report import write_frame
     from caseboard.validation import dfe_rules as rules
 
-    is_cin = len(paths) == 1 and paths[0].suffix.lower() == ".xml" and b"<Message" in paths[0].read_bytes()[:2000]
-    with console.status("running the DfE rules (the first run installs them)"):
-        result = rules.run_cin(paths[0], year, home) if is_cin else rules.run_903(paths, year, home)
+    home = rules.default_home()
+    is_cin = len(paths) == 1 and paths[0].suffix.lower() == ".xml" and b"<Message" in paths[0].read_bytes()[:4000]
+    try:
+        with console.status("running the DfE rules (the first run installs them)"):
+            result = (rules.run_cin(paths[0], year, home) if is_cin
+                      else rules.run_903(paths, year, home, local_authority=la))
+    except (FormatError, rules.DfeRulesError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     for f in result.findings[:50]:
-        console.print(f"{f.rule} {f.message()}", highlight=False)
-    console.print(f"{len(result.findings):,} findings; {len(result.failed_rules)} rules failed to run")
-    for rule, error in result.failed_rules.items() if isinstance(result.failed_rules, dict) else []:
-        console.print(f"[yellow]rule {rule} failed to run: {error}[/yellow]")
+        console.print(f"{f.rule} {f.message()}", highlight=False, soft_wrap=True)
+    if len(result.findings) > 50:
+        console.print(f"... and {len(result.findings) - 50:,} more" + (f" in {findings}" if findings else ""))
+    if findings:
+        import polars as pl
+
+        write_frame(pl.DataFrame([f.__dict__ for f in result.findings]), findings)
+    console.print(f"{len(result.findings):,} findings from {result.rules_run} rules in {result.seconds:.1f} s; "
+                  f"{len(result.failed_rules)} rules failed to run")
+    for rule, error in result.failed_rules.items():
+        console.print(f"[yellow]rule {rule} failed to run: {error}[/yellow]", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

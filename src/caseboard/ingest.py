@@ -148,6 +148,42 @@ def stitch(batch: Batch) -> int:
     return superseded
 
 
+def add_dfe_rule_findings(batch: Batch, *, local_authority: str | None = None,
+                          progress: Progress | None = None) -> None:
+    """Run the DfE rule packs on the load's 903 and CIN files and keep their findings beside Caseboard's own.
+
+    A rule that fails to run inside the DfE package is reported as a warning finding naming the rule, never
+    hidden. The packs run in their own environment (see :mod:`caseboard.validation.dfe_rules`).
+    """
+    from caseboard.validation import dfe_rules
+
+    home = dfe_rules.default_home()
+    by_year: dict[int, list[Path]] = {}
+    for f in batch.files:
+        if f.format == "ssda903-csv" and f.collection_year:
+            by_year.setdefault(f.collection_year, []).append(Path(f.path))
+    runs: list[tuple[str, Callable[[], dfe_rules.DfeRuleResult]]] = [
+        (f"DfE 903 rules, {year}", lambda p=paths, y=year: dfe_rules.run_903(p, y, home, local_authority=local_authority))
+        for year, paths in sorted(by_year.items())
+    ] + [
+        (f"DfE CIN rules, {f.path}", lambda f=f: dfe_rules.run_cin(Path(f.path), f.collection_year or 0, home))
+        for f in batch.files if f.format == "cin-census-xml"
+    ]
+    for i, (label, run) in enumerate(runs):
+        if progress:
+            progress(label, i / max(len(runs), 1))
+        try:
+            result = run()
+        except (FormatError, dfe_rules.DfeRulesError) as exc:
+            batch.findings.append(Finding(label, None, None, None, f"the DfE rules to run ({exc})", "warning",
+                                          "dfe-rules-not-run", source="dfe"))
+            continue
+        batch.findings.extend(result.findings)
+        for rule, error in result.failed_rules.items():
+            batch.findings.append(Finding(label, None, None, None, f"DfE rule {rule} to run (it failed: {error})",
+                                          "warning", "dfe-rule-failed", source="dfe"))
+
+
 def _known(store: Store, table: str, column: str) -> set[str]:
     return set(store.query(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")[column].to_list()) \
         if store.scalar(f"SELECT COUNT(*) FROM {table}") else set()
@@ -155,11 +191,16 @@ def _known(store: Store, table: str, column: str) -> set[str]:
 
 def ingest(store: Store, paths: list[Path], *, user: str | None = None, strict: bool = False,
            check_only: bool = False, today: dt.date | None = None, progress: Progress | None = None,
-           command: str = "ingest") -> LoadReport:
-    """Read, check and (unless ``check_only``) store the files as one atomic, recorded load."""
+           command: str = "ingest", dfe_rules: bool = False, local_authority: str | None = None) -> LoadReport:
+    """Read, check and (unless ``check_only``) store the files as one atomic, recorded load.
+
+    ``dfe_rules`` also runs the DfE rule packs on the 903 and CIN files and stores their findings with ours.
+    """
     started = dt.datetime.now()
     clock = time.perf_counter()
     batch = read_files(paths, progress)
+    if dfe_rules and not batch.fatal:
+        add_dfe_rule_findings(batch, local_authority=local_authority, progress=progress)
     return commit_batch(store, batch, user=user, strict=strict, check_only=check_only, today=today,
                         progress=progress, command=command, started=started, clock=clock)
 
