@@ -23,7 +23,7 @@ from caseboard.synth.config import Assumptions, Calibration
 
 BANDS = np.array([1.0, 5.0, 10.0, 16.0])  # age band edges: <1, 1-4, 5-9, 10-15, 16-17
 PATHS = ("nfa", "not_in_need", "cin", "cp", "care")
-ROUTES = ("home", "adoption", "sgo", "other", "until_18")
+ROUTES = ("home", "adoption", "sgo", "other", "until_18", "leaves_at_16")
 #: Mean working days an assessment takes (about 22 working days = 31 calendar days).
 ASSESSMENT_DAYS = 31.0
 #: CP plans that end when the child comes into care last 1 to 10 months (mean 5.5 months).
@@ -80,12 +80,15 @@ def care_duration_sample(a: Assumptions, ages: np.ndarray, scale: float, rng: np
     route = (rng.random(n)[:, None] > cum).sum(axis=1)
     route = np.minimum(route, 4)
     route = np.where((route == 1) & (ages >= 4), 2, route)  # adoption is for young children
+    # Some adolescents expected to stay until 18 leave at 16 instead (independent living, home, other).
+    early = (route == 4) & (ages >= 10) & (ages < 16) & (rng.random(n) < a.leave_at_16)
+    route = np.where(early, 5, route)
     z = rng.standard_normal(n)
     years = np.select(
         [route == 0, route == 1, route == 2, route == 3],
         [a.months_home / 12 * np.exp(1.0 * z), 1.6 + 0.9 * rng.random(n), a.months_sgo / 12 * np.exp(0.45 * z),
          a.months_other / 12 * np.exp(0.8 * z)],
-        default=np.inf,
+        default=np.where(route == 5, 16.0 + rng.random(n) - ages, np.inf),
     )
     years = np.maximum(np.minimum(years, 18.0 - ages), 1 / 365)
     return route, years
@@ -129,7 +132,9 @@ def rates(cal: Calibration, a: Assumptions, scale: float = 1.0) -> Rates:
     p_care *= care_starts / refs / float((ref_mix * p_care).sum())
     p_cp = cp_only / refs * np.array(a.cp_age_mix) / sum(a.cp_age_mix) / ref_mix
     p_nfa = np.full(5, cal.nfa_pct / 100)
-    p_nin = np.full(5, cal.not_in_need_pct / 100)
+    # Referrals late in the year are still being assessed at 31 March (no outcome yet): about a tenth more
+    # not-in-need outcomes in all make the published share among the year's referrals.
+    p_nin = np.full(5, cal.not_in_need_pct / 100 * 1.1)
     p_cin = np.maximum(1 - p_care - p_cp - p_nfa - p_nin, 0.05)
     probs = np.stack([p_nfa, p_nin, p_cin, p_cp, p_care], axis=1)
     probs = probs / probs.sum(axis=1, keepdims=True)

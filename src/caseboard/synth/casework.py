@@ -15,6 +15,8 @@ makes it late:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import polars as pl
 
@@ -37,6 +39,7 @@ FACTORS = {"3A": 0.10, "3B": 0.14, "4B": 0.13, "2B": 0.08, "1B": 0.07, "16A": 0.
 CATEGORIES = {"NEG": 0.50, "EMO": 0.35, "PHY": 0.07, "SAB": 0.04, "MUL": 0.04}
 
 
+@lru_cache(maxsize=None)
 def valid(collection: str, list_name: str, code: str, year: int) -> bool:
     """Whether a code is in the collection's list for the year (True when the list is not known)."""
     known = codes(collection, list_name, year)
@@ -44,13 +47,17 @@ def valid(collection: str, list_name: str, code: str, year: int) -> bool:
 
 
 def _year_aware(values: np.ndarray, dates: np.ndarray, collection: str, list_name: str, fallback: str) -> np.ndarray:
-    """Replace codes not yet (or no longer) valid in the year of their date by ``fallback``."""
-    years = D.collection_year(dates)
+    """Replace codes not yet (or no longer) valid in the collection year of their date by ``fallback``."""
+    frame = pl.DataFrame({"code": pl.Series(list(values), dtype=pl.Utf8), "year": D.collection_year(dates)})
+    pairs = frame.unique().drop_nulls("code")
+    bad = pairs.filter(pl.Series([not valid(collection, list_name, c, int(y))
+                                  for c, y in pairs.iter_rows()], dtype=pl.Boolean))
+    if bad.height == 0:
+        return values
+    hit = frame.join(bad.with_columns(bad=pl.lit(True)), on=["code", "year"], how="left",
+                     maintain_order="left")["bad"].fill_null(False).to_numpy()
     out = values.copy()
-    for code in sorted({v for v in values.tolist() if v is not None}):
-        for year in np.unique(years[values == code]):
-            if not valid(collection, list_name, str(code), int(year)):
-                out[(values == code) & (years == year)] = fallback
+    out[hit] = fallback
     return out
 
 

@@ -219,8 +219,10 @@ class Assumptions:
     #: Share of children aged 11+ in care who go missing in a year (episodes per child ~ 1 + geometric).
     missing_share: float = 0.12
     #: Placement moves a year: first year in care, later years (children under 10 / 10 and over).
-    moves_first_year: tuple[float, float] = (0.45, 0.9)
-    moves_later: tuple[float, float] = (0.15, 0.35)
+    moves_first_year: tuple[float, float] = (0.9, 1.8)
+    moves_later: tuple[float, float] = (0.3, 0.7)
+    #: Share of adolescents on the "until 18" route who leave care at 16 instead.
+    leave_at_16: float = 0.5
 
 
 @dataclass

@@ -32,43 +32,46 @@ def date_of(n: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(n))
 
 
-@lru_cache(maxsize=4)
-def _holidays(first_year: int, last_year: int) -> np.ndarray:
+@lru_cache(maxsize=1)
+def holiday_array() -> np.ndarray:
+    """England and Wales bank holidays over every year a synthetic county can reach (1970 to 2080)."""
     import holidays as hol
 
-    days = sorted(hol.UnitedKingdom(subdiv="ENG", years=range(first_year, last_year + 1)))
+    days = sorted(hol.UnitedKingdom(subdiv="ENG", years=range(1970, 2081)))
     return np.array(days, dtype="datetime64[D]")
 
 
-def holiday_array() -> np.ndarray:
-    """England and Wales bank holidays over every year a synthetic county can reach (1980 to 2060)."""
-    return _holidays(1980, 2060)
-
-
-def add_working_days(start: np.ndarray, n: np.ndarray | int) -> np.ndarray:
-    """The n-th working day after each start (a weekend or holiday start counts from the next working day)."""
-    s = np.asarray(start, dtype=np.int64)
-    out = np.busday_offset(s.astype("datetime64[D]"), n, roll="backward", holidays=holiday_array())
-    return out.astype(np.int64)
-
-
-def roll_to_working_day(d: np.ndarray, forward: bool = True) -> np.ndarray:
-    """Move weekend and bank-holiday dates to the next (or previous) working day: offices record on working days."""
-    out = np.busday_offset(np.asarray(d, dtype=np.int64).astype("datetime64[D]"), 0,
-                           roll="forward" if forward else "backward", holidays=holiday_array())
-    return out.astype(np.int64)
+@lru_cache(maxsize=1)
+def _working_days() -> np.ndarray:
+    """Every working day from 1970 to 2080 as day numbers: working-day arithmetic becomes array indexing."""
+    every = np.arange(day(dt.date(1970, 1, 1)), day(dt.date(2081, 1, 1)), dtype=np.int64)
+    ok = np.is_busday(every.astype("datetime64[D]"), holidays=holiday_array())
+    return every[ok]
 
 
 def working_ordinal(d: np.ndarray) -> np.ndarray:
-    """Working days since the epoch up to and including d's working day (rolled backward)."""
-    rolled = roll_to_working_day(d, forward=False).astype("datetime64[D]")
-    return np.busday_count(np.datetime64("1970-01-01"), rolled, holidays=holiday_array()).astype(np.int64)
+    """The index of d's working day (d itself, or the working day before it) in the working-day calendar."""
+    return np.searchsorted(_working_days(), np.asarray(d, dtype=np.int64), side="right") - 1
 
 
 def from_working_ordinal(o: np.ndarray) -> np.ndarray:
     """The working day with the given ordinal (inverse of :func:`working_ordinal` on working days)."""
-    return np.busday_offset(np.datetime64("1970-01-01"), np.asarray(o, dtype=np.int64), roll="forward",
-                            holidays=holiday_array()).astype(np.int64)
+    return _working_days()[np.asarray(o, dtype=np.int64)]
+
+
+def add_working_days(start: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    """The n-th working day after each start (a weekend or holiday start counts from the working day before,
+    numpy's ``busday_offset(start, n, roll="backward")``: so Saturday + 1 is Monday)."""
+    return from_working_ordinal(working_ordinal(start) + np.asarray(n, dtype=np.int64))
+
+
+def roll_to_working_day(d: np.ndarray, forward: bool = True) -> np.ndarray:
+    """Move weekend and bank-holiday dates to the next (or previous) working day: offices record on working days."""
+    wd = _working_days()
+    d = np.asarray(d, dtype=np.int64)
+    if forward:
+        return wd[np.searchsorted(wd, d, side="left")]
+    return wd[np.searchsorted(wd, d, side="right") - 1]
 
 
 def add_months(d: np.ndarray, months: np.ndarray | int) -> np.ndarray:

@@ -18,6 +18,7 @@ from caseboard.synth import dates as D
 from caseboard.synth.casework import REFERRAL_SOURCES
 from caseboard.synth.config import SynthConfig
 from caseboard.synth.frames import canonical, text
+from caseboard.synth.journeys import decisions
 from caseboard.synth.people import choice
 
 NA = D.NA
@@ -35,9 +36,8 @@ def contacts(rng: np.random.Generator, cfg: SynthConfig, eps: pl.DataFrame, extr
         sources, left_on=["child_id", "referral"], right_on=["child_id", "referral_day"], how="left",
         maintain_order="left")
     n = extra.height
-    late = rng.random(n) < cfg.late("late_decisions")
     when = extra["contact"].to_numpy()
-    decision = D.add_working_days(when, np.where(late, rng.integers(2, 6, n), rng.integers(0, 2, n)))
+    decision = decisions(rng, when, cfg.late("late_decisions"))
     others = pl.DataFrame({"child_id": extra["child_id"], "contact_date": when, "source": choice(
         rng, REFERRAL_SOURCES, n), "decision_date": np.where(decision > today, NA, decision),
         "outcome": choice(rng, CONTACT_OUTCOMES, n)})

@@ -40,6 +40,14 @@ def _wd_duration(rng: np.random.Generator, n: int, lo: int, hi: int, late_p: flo
     return np.where(rng.random(n) < late_p, late, np.minimum(on_time, hi))
 
 
+def decisions(rng: np.random.Generator, contact: np.ndarray, p_late: float) -> np.ndarray:
+    """Front-door decisions: the working day of the contact or the next (Working Together 2023 ch.2: within one
+    working day), later with probability ``p_late``. Weekend contacts count from the next working day."""
+    n = contact.size
+    days = np.where(rng.random(n) < p_late, rng.integers(2, 6, n), rng.integers(0, 2, n))
+    return D.add_working_days(D.roll_to_working_day(contact), days)
+
+
 def arrivals(cfg: SynthConfig, r: Rates, rng: np.random.Generator, start: int, end: int) -> dict[str, np.ndarray]:
     """Children arriving at their first referral, and unaccompanied asylum-seeking children arriving into care."""
     a = cfg.assumptions
@@ -100,10 +108,8 @@ def _episode(cfg: SynthConfig, r: Rates, rng: np.random.Generator, child: np.nda
                                  "uasc": uasc, "band": band}
 
     # Front door: contact on the day or just before, decision within one working day (Working Together ch.2).
-    ep["contact"] = ref - rng.choice([0, 1, 2, 3], size=n, p=[0.75, 0.17, 0.05, 0.03])
-    late_decision = rng.random(n) < cfg.late("late_decisions")
-    ep["decision"] = D.add_working_days(ep["contact"], np.where(late_decision, rng.integers(2, 6, n),
-                                                                rng.integers(0, 2, n)))
+    ep["contact"] = np.maximum(ref - rng.choice([0, 1, 2, 3], size=n, p=[0.75, 0.17, 0.05, 0.03]), dob)
+    ep["decision"] = decisions(rng, ep["contact"], cfg.late("late_decisions"))
 
     nfa = path == 0
     assessed = ~nfa

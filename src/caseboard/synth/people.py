@@ -77,8 +77,10 @@ def upns(rng: np.random.Generator, la_code: str, dob: np.ndarray) -> np.ndarray:
     serial = rng.integers(0, 10, (n, 3))
     digits = np.concatenate([np.broadcast_to(la, (n, 3)), school, year, serial], axis=1)
     check = _UPN_CHECK[(digits * np.arange(2, 14)).sum(axis=1) % 23]
-    body = np.array(["".join(map(str, row)) for row in digits], dtype=object) if n else np.zeros(0, object)
-    return (check.astype(object) + body).astype(object)
+    text = check.astype("<U13")
+    for i in range(digits.shape[1]):
+        text = np.char.add(text, digits[:, i].astype("<U1"))
+    return text.astype(object)
 
 
 def disabilities(rng: np.random.Generator, disabled: np.ndarray) -> np.ndarray:
