@@ -16,11 +16,10 @@ milestones, annual outcomes. Each rhythm is the regulation's, on time unless the
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import polars as pl
 
+from caseboard.calendar import DEFAULT_CALENDAR
 from caseboard.synth import dates as D
 from caseboard.synth.casework import visit_frame
 from caseboard.synth.config import SynthConfig
@@ -121,20 +120,15 @@ def health(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, window
     return canonical("health_assessments", _in_window(frame, "assessment_date", window))
 
 
-def _terms(first_year: int, last_year: int) -> tuple[np.ndarray, np.ndarray]:
-    """School terms (autumn, spring, summer) as (start, end) day numbers: a typical English calendar."""
-    starts, ends = [], []
-    for y in range(first_year, last_year + 1):
-        for (m1, d1, y1), (m2, d2, y2) in (((9, 1, y), (12, 19, y)), ((1, 5, y + 1), (3, 31, y + 1)),
-                                           ((4, 14, y + 1), (7, 21, y + 1))):
-            starts.append(D.day(dt.date(y1, m1, d1)))
-            ends.append(D.day(dt.date(y2, m2, d2)))
-    return np.array(starts), np.array(ends)
+def _terms(window: int, today: int) -> tuple[np.ndarray, np.ndarray]:
+    """School terms over the window as (start, end) day numbers: the project calendar's term pattern."""
+    terms = DEFAULT_CALENDAR.terms_between(D.date_of(window), D.date_of(today))
+    return np.array([D.day(t.start) for t in terms]), np.array([D.day(t.end) for t in terms])
 
 
 def peps(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, window: int, today: int) -> pl.DataFrame:
     """One PEP in each school term a child of school age (4 to 17 at the term's start) is looked after."""
-    ts, te = _terms(D.date_of(window).year - 1, D.date_of(today).year)
+    ts, te = _terms(window, today)
     p = per.select("child_id", "dob", "start", stop=pl.when(pl.col("end") == NA).then(today).otherwise(
         pl.col("end") - 1)).join(pl.DataFrame({"ts": ts, "te": te}), how="cross")
     p = p.with_columns(lo=pl.max_horizontal("start", "ts", pl.lit(window)), hi=pl.min_horizontal("stop", "te"))

@@ -102,6 +102,7 @@ def assessments(eps: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     auth = e["assess_auth"].to_numpy()
     frame = pl.DataFrame({
         "child_id": e["child_id"], "start_date": start, "child_seen_date": e["assess_seen"],
+        "child_seen": np.where(e["assess_seen"].to_numpy() == NA, None, True),
         "authorised_date": auth, "factors": np.where(auth == NA, None, factors),
         "outcome_csc_support": np.where(auth == NA, None, path != 1), "referral_date": e["referral"],
     }, strict=False)

@@ -1,13 +1,14 @@
 """Vectorised date arithmetic for the generator: days as integers, working days, months, birthdays, repeats.
 
 Dates inside the generator are ``int64`` day numbers (days since 1970-01-01, numpy's ``datetime64[D]`` epoch) so
-that a whole county's journeys are computed with array arithmetic; :func:`to_date_series` turns them into polars
-dates at the end. ``NA`` marks "no date" (an open end, an event that has not happened).
+that a whole county's journeys are computed with array arithmetic; ``frames.canonical`` turns them into dates at
+the end. ``NA`` marks "no date" (an open end, an event that has not happened).
 
-Working days follow the DfE convention in reference/statutory-rules-and-indicators.md §0 and §11: Monday to
-Friday less England and Wales bank holidays (the ``holidays`` package, subdivision ENG); "N working days after a
-start" is ``numpy.busday_offset(start, N, roll="backward")``. Calendar months add with the day clamped to the
-month's end (§0 "Calendar periods"); a 29 February birthday falls on 28 February in other years (§0 "Ages").
+Working days are the project calendar's (``caseboard.calendar``: Monday to Friday less England and Wales bank
+holidays and any closure days; "N working days after a start" is ``busday_offset(start, N, roll="backward")``),
+turned into a sorted array of working days so that whole columns move by working days at once. ``add_months``
+and ``birthday`` are the vectorised equivalents of ``calendar.add_months`` and ``calendar.nth_birthday`` (day
+clamped to the month's end; a 29 February birthday falls on 28 February), tested against them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 import polars as pl
+
+from caseboard.calendar import DEFAULT_CALENDAR
 
 #: "No date": far enough in the past that no comparison with a real date can be mistaken for one.
 NA = np.int64(-(10**8))
@@ -32,19 +35,16 @@ def date_of(n: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(n))
 
 
-@lru_cache(maxsize=1)
 def holiday_array() -> np.ndarray:
-    """England and Wales bank holidays over every year a synthetic county can reach (1970 to 2080)."""
-    import holidays as hol
-
-    days = sorted(hol.UnitedKingdom(subdiv="ENG", years=range(1970, 2081)))
-    return np.array(days, dtype="datetime64[D]")
+    """Non-working weekdays (bank holidays, closure days) of the project calendar (caseboard.calendar)."""
+    return np.array(DEFAULT_CALENDAR.non_working_weekdays(), dtype="datetime64[D]")
 
 
 @lru_cache(maxsize=1)
 def _working_days() -> np.ndarray:
-    """Every working day from 1970 to 2080 as day numbers: working-day arithmetic becomes array indexing."""
-    every = np.arange(day(dt.date(1970, 1, 1)), day(dt.date(2081, 1, 1)), dtype=np.int64)
+    """Every working day of the calendar's years as day numbers: working-day arithmetic becomes indexing."""
+    first, last = DEFAULT_CALENDAR.years
+    every = np.arange(day(dt.date(first, 1, 1)), day(dt.date(last, 12, 31)) + 1, dtype=np.int64)
     ok = np.is_busday(every.astype("datetime64[D]"), holidays=holiday_array())
     return every[ok]
 
@@ -125,16 +125,6 @@ def year_start(year: int) -> int:
 def year_end(year: int) -> int:
     """31 March closing collection year ``year``."""
     return day(dt.date(year, 3, 31))
-
-
-def to_date_series(name: str, values: np.ndarray) -> pl.Series:
-    """Day numbers to a polars Date series, ``NA`` to null."""
-    v = np.asarray(values, dtype=np.int64)
-    s = pl.Series(name, np.where(v == NA, 0, v).astype(np.int32)).cast(pl.Date)
-    mask = pl.Series(v == NA)
-    if mask.any():
-        s = pl.select(pl.when(mask).then(None).otherwise(s)).to_series().rename(name)
-    return s
 
 
 def explode_index(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
