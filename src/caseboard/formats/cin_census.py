@@ -27,7 +27,7 @@ from caseboard.formats.base import Batch
 FORMAT = "cin-census-xml"
 
 #: GenderCurrent (CIN XSD ``gendertype``, to 2024): 1 male, 2 female, 0 not recorded or unborn, 9 indeterminate.
-#: The model holds sex as M/F/U, so 0 and 9 both become U (the model cannot tell them apart; see docs/model.md).
+#: The model holds sex as M/F/U, so 0 and 9 both become U (the model does not keep them apart).
 GENDER_CURRENT_TO_SEX: dict[str, str] = {"1": "M", "2": "F", "0": "U", "9": "U"}
 
 #: First collection year whose XSD uses ``Sex`` (M/F/U) rather than ``GenderCurrent``.

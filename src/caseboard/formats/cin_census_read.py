@@ -92,7 +92,7 @@ def _header(element: etree._Element) -> CINHeader:
 
 
 class _Reader:
-    """State of one file's parse: the column lists, the rows, and what was met but not loaded."""
+    """State of one file's parse: the records per table, their lines, and what was met but not loaded."""
 
     def __init__(self, file: str) -> None:
         self.file = file
