@@ -87,9 +87,8 @@ def legal_changes(rng: np.random.Generator, per: pl.DataFrame, adoption: pl.Data
     parts.append(_changes(pid[c1_date != NA], c1_date[c1_date != NA], ls="C1"))
     full = (c1_date != NA) & (long_route | (rng.random(n) < 0.3))
     c2_date = np.where(full, c1_date + rng.integers(150, 400, n), NA)
-    po = adoption.select("pid", "placement_order_date").to_dict(as_series=False)
-    po_of = np.full(n, NA)
-    po_of[np.array(po["pid"], dtype=np.int64)] = np.array(po["placement_order_date"], dtype=np.int64)
+    po_of = per.select("pid").join(adoption.select("pid", "placement_order_date"), on="pid", how="left",
+                                   maintain_order="left")["placement_order_date"].fill_null(int(NA)).to_numpy()
     c2_date = np.where((po_of != NA) & ((c2_date == NA) | (c2_date >= po_of) | (rng.random(n) < 0.6)), NA, c2_date)
     parts.append(_changes(pid[c2_date != NA], c2_date[c2_date != NA], ls="C2"))
     parts.append(_changes(pid[po_of != NA], po_of[po_of != NA], ls="E1"))
@@ -144,8 +143,9 @@ def placement_changes(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFr
                           place=np.where(foster, "A5", "A6"), same_carer=foster))
     moves = pl.concat(parts).join(adoption.select("pid", "placed_date"), on="pid", how="left")
     # No ordinary moves once placed for adoption.
-    moves = moves.filter(pl.col("placed_date").is_null() | (pl.col("date") <= pl.col("placed_date"))
-                         | pl.col("place").str.starts_with("A")).drop("placed_date")
+    moves = moves.filter(pl.col("placed_date").is_null() | (pl.col("placed_date") == NA)
+                         | (pl.col("date") <= pl.col("placed_date")) | pl.col("place").str.starts_with("A")
+                         ).drop("placed_date")
     return moves
 
 

@@ -75,7 +75,12 @@ def data_errors(rng: np.random.Generator, cfg: SynthConfig, frames: dict[str, pl
             name = target if isinstance(target, str) else target[0]
             frame = frames[name]
             if kind == "end_before_start":
-                candidates = np.flatnonzero(frame[target[2]].is_not_null().to_numpy())
+                # Recent records not in a year's first month, so the wrong end stays in the start's collection
+                # year and the return for that year carries the error (CIN plans are collected from 2022).
+                start = frame[target[1]]
+                month_in = (start - start.dt.offset_by("-3mo").dt.truncate("1y").dt.offset_by("3mo")).dt.total_days()
+                candidates = np.flatnonzero((frame[target[2]].is_not_null() & (month_in >= 31)
+                                             & (start >= cfg.today - dt.timedelta(days=3 * 365))).to_numpy())
             else:
                 candidates = np.arange(frame.height)
             if candidates.size == 0:
@@ -89,8 +94,8 @@ def data_errors(rng: np.random.Generator, cfg: SynthConfig, frames: dict[str, pl
                 cfg.injected_errors.append({"kind": kind, "table": name, "child_id": child, "field": column,
                                             "value": value})
             elif kind == "end_before_start":
-                _, start, end = target
-                new_end = frame[start][row] - dt.timedelta(days=int(rng.integers(1, 30)))
+                _, start_col, end = target
+                new_end = frame[start_col][row] - dt.timedelta(days=int(rng.integers(1, 29)))
                 frames[name] = frame.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(new_end))
                                                   .otherwise(pl.col(end)).alias(end))
                 cfg.injected_errors.append({"kind": kind, "table": name, "child_id": child, "field": end,
