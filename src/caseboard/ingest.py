@@ -184,6 +184,30 @@ def add_dfe_rule_findings(batch: Batch, *, local_authority: str | None = None,
                                           "warning", "dfe-rule-failed", source="dfe"))
 
 
+def resolve_names(batch: Batch, store: Store) -> None:
+    """Allocations that name a team or worker (Annex A lists 3-9 carry names, not codes) get their identifiers.
+
+    A name is translated only where exactly one team (or worker) has it and it is not itself an identifier;
+    anything else is left as given, and the reference check then reports it.
+    """
+    allocations = batch.frames.get("allocations")
+    if allocations is None or allocations.height == 0:
+        return
+    for column, table, id_column in (("team_id", "teams", "team_id"), ("worker_id", "workers", "worker_id")):
+        known = store.query(f"SELECT {id_column} AS id, name FROM {table}")
+        loaded = batch.frames.get(table)
+        if loaded is not None and loaded.height:
+            known = pl.concat([known.cast(pl.Utf8), loaded.select(pl.col(id_column).alias("id"), "name").cast(pl.Utf8)])
+        if known.height == 0:
+            continue
+        ids = set(known["id"].to_list())
+        unique = known.unique().group_by("name").agg(pl.col("id").unique()).filter(pl.col("id").list.len() == 1)
+        mapping = {n: i[0] for n, i in unique.iter_rows() if n is not None and n not in ids}
+        if mapping:
+            allocations = allocations.with_columns(pl.col(column).replace(mapping))
+    batch.frames["allocations"] = allocations
+
+
 def _known(store: Store, table: str, column: str) -> set[str]:
     return set(store.query(f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL")[column].to_list()) \
         if store.scalar(f"SELECT COUNT(*) FROM {table}") else set()
@@ -212,6 +236,7 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
     """Stitch, check and store a batch already read (the web upload and API push come in here too)."""
     started = started or dt.datetime.now()
     clock = clock if clock is not None else time.perf_counter()
+    resolve_names(batch, store)
     superseded = stitch(batch)
     if progress:
         progress("checking records", 0.6)

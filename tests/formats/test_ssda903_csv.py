@@ -273,3 +273,10 @@ def test_ten_validator_returns_read_well_within_two_seconds(peer_samples: Path, 
         timings.append(time.perf_counter() - start)
     assert batch.counts()["children"] == 26750 and batch.counts()["lac_episodes"] == 50500
     assert min(timings) < 2.0, timings
+
+
+def test_oc3_file_is_not_taken_for_oc2_by_its_name() -> None:
+    from caseboard.formats.ssda903_csv import _bare_name
+
+    assert _bare_name("oc3") == "oc3" != _bare_name("oc2")
+    assert _bare_name("2017-episodes") == _bare_name("episodes.csv") == "episodes"

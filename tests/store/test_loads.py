@@ -112,3 +112,25 @@ def test_children_are_merged_field_by_field_across_sources(store: Store) -> None
     commit_batch(store, batch2, today=TODAY)
     child = store.table("children").row(0, named=True)
     assert (child["disabilities"], child["mother"], child["dob"]) == ("HAND", True, dt.date(2012, 1, 1))
+
+
+def test_allocations_naming_a_team_and_worker_get_their_identifiers(store: Store) -> None:
+    batch = Batch()
+    batch.files.append(SourceFile("extract", "council-extract", "3" * 64, 1, 2025, 3))
+    batch.add("teams", canonicalise("teams", pl.DataFrame({"team_id": ["T1"], "name": ["Norwich CP 1"]}),
+                                    file="teams.csv", batch=batch))
+    batch.add("workers", canonicalise("workers", pl.DataFrame({"worker_id": ["W7"], "name": ["Asha Patel"]}),
+                                      file="workers.csv", batch=batch))
+    commit_batch(store, batch, today=TODAY)
+    annex = Batch()
+    annex.files.append(SourceFile("annex-a.xlsx", "annex-a", "4" * 64, 1, 2025, 1))
+    annex.add("allocations", canonicalise("allocations", pl.DataFrame(
+        {"child_id": ["C1", "C2"], "start_date": ["2025-01-06", "2025-01-07"],
+         "team_id": ["Norwich CP 1", "Unknown Team"], "worker_id": ["Asha Patel", "W7"]}),
+        file="annex-a.xlsx [List 7]", batch=annex))
+    report = commit_batch(store, annex, today=TODAY)
+    stored = store.table("allocations").sort("child_id")
+    assert stored["team_id"].to_list() == ["T1", "Unknown Team"]
+    assert stored["worker_id"].to_list() == ["W7", "W7"]
+    unresolved = [f for f in report.findings if f.rule == "reference"]
+    assert [(f.field, f.value) for f in unresolved if f.field != "child_id"] == [("team_id", "Unknown Team")]

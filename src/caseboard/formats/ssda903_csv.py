@@ -121,14 +121,18 @@ def _read_file(path: Path, batch: Batch) -> RawFile:
     return RawFile(path, FORMAT, [RawTable(spec, frame, rows)], frame.height)
 
 
+def _bare_name(name: str) -> str:
+    """A table's file name without a year ("2017-episodes" -> "episodes") or punctuation; "oc2" stays "oc2"."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"(19|20)\d\d", "", name.lower().removesuffix(".csv")))
+
+
 def _report_columns(path: Path, spec: Spec, names: list[str], batch: Batch) -> None:
     """Missing columns are read as blank and extra ones are not read: both are said, never silent.
 
     A file named after another table (an "episodes.csv" holding the header) is read as what its columns say,
     which is worth saying too: the episodes may be missing from the return.
     """
-    stem = re.sub(r"[^a-z]", "", path.stem.lower())
-    named = next((s for s in SPECS if re.sub(r"[^a-z]", "", s.file.lower()) == stem), None)
+    named = next((s for s in SPECS if _bare_name(s.file) == _bare_name(path.stem)), None)
     if named is not None and named is not spec:
         batch.findings.append(Finding(str(path), 1, None, path.name,
                                       f"the {named.name} table, as the name says (its columns are those of the "
