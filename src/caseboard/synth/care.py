@@ -23,7 +23,7 @@ import polars as pl
 from caseboard.synth import dates as D
 from caseboard.synth.casework import _year_aware
 from caseboard.synth.config import BORDER_OUTWARD, SynthConfig
-from caseboard.synth.frames import canonical, text
+from caseboard.synth.frames import canonical, stack, text
 from caseboard.synth.people import choice, postcodes
 
 NA = D.NA
@@ -59,8 +59,14 @@ def periods(eps: pl.DataFrame) -> pl.DataFrame:
     ).sort("child_id", "start").with_row_index("pid")
 
 
+CHANGE_TYPES = {"pid": pl.UInt32, "date": pl.Int64, "ls": pl.Utf8, "place": pl.Utf8, "same_carer": pl.Boolean}
+
+
 def _changes(pid: np.ndarray, dates: np.ndarray, **cols: object) -> pl.DataFrame:
-    return pl.DataFrame({"pid": pid, "date": dates, **cols}, strict=False)
+    """A working frame of changes (typed even when empty: a tiny county may have none of a kind)."""
+    n = len(pid)
+    data = {"pid": pid, "date": dates, **{k: (v if isinstance(v, np.ndarray) else [v] * n) for k, v in cols.items()}}
+    return pl.DataFrame({k: pl.Series(k, list(v), dtype=CHANGE_TYPES[k]) for k, v in data.items()})
 
 
 def legal_changes(rng: np.random.Generator, per: pl.DataFrame, adoption: pl.DataFrame) -> pl.DataFrame:
@@ -92,7 +98,7 @@ def legal_changes(rng: np.random.Generator, per: pl.DataFrame, adoption: pl.Data
     c2_date = np.where((po_of != NA) & ((c2_date == NA) | (c2_date >= po_of) | (rng.random(n) < 0.6)), NA, c2_date)
     parts.append(_changes(pid[c2_date != NA], c2_date[c2_date != NA], ls="C2"))
     parts.append(_changes(pid[po_of != NA], po_of[po_of != NA], ls="E1"))
-    return pl.concat(parts)
+    return stack(parts)
 
 
 def _placement_codes(rng: np.random.Generator, age: np.ndarray, uasc: np.ndarray) -> np.ndarray:
@@ -141,7 +147,7 @@ def placement_changes(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFr
     foster = ad["foster_carer_adoption"].to_numpy()
     parts.append(_changes(ad["pid"].to_numpy(), ad["placed_date"].to_numpy(),
                           place=np.where(foster, "A5", "A6"), same_carer=foster))
-    moves = pl.concat(parts).join(adoption.select("pid", "placed_date"), on="pid", how="left")
+    moves = stack(parts).join(adoption.select("pid", "placed_date"), on="pid", how="left")
     # No ordinary moves once placed for adoption.
     moves = moves.filter(pl.col("placed_date").is_null() | (pl.col("placed_date") == NA)
                          | (pl.col("date") <= pl.col("placed_date")) | pl.col("place").str.starts_with("A")
@@ -171,7 +177,7 @@ def episodes(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, adop
     runs = place.with_columns(run_end=pl.col("date").shift(-1).over("pid")).with_columns(
         run_end=pl.coalesce("run_end", pl.when(pl.col("end") == NA).then(today).otherwise(pl.col("end"))))
     long_term = _long_term(rng, runs).join(bounds, on="pid").filter(valid)
-    place = pl.concat([place.select("pid", "date", "place", "same_carer"), long_term.select(
+    place = stack([place.select("pid", "date", "place", "same_carer"), long_term.select(
         "pid", "date", "place", "same_carer")]).sort("pid", "date").unique(["pid", "date"], keep="last",
                                                                            maintain_order=True)
     legal = legal.join(bounds, on="pid").filter(valid).select("pid", "date", "ls").sort("pid", "date").unique(

@@ -23,7 +23,7 @@ from caseboard.calendar import DEFAULT_CALENDAR
 from caseboard.synth import dates as D
 from caseboard.synth.casework import visit_frame
 from caseboard.synth.config import SynthConfig
-from caseboard.synth.frames import canonical
+from caseboard.synth.frames import canonical, stack
 from caseboard.synth.people import choice
 
 NA = D.NA
@@ -116,7 +116,7 @@ def health(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, window
     rows, t = D.recurring(rng, first_dental[ok], stop[ok], (365,), miss, low=0.75)
     parts.append(pl.DataFrame({"child_id": per["child_id"].filter(pl.Series(ok)).gather(rows),
                                "assessment_date": t, "kind": "dental"}))
-    frame = pl.concat(parts)
+    frame = stack(parts)
     return canonical("health_assessments", _in_window(frame, "assessment_date", window))
 
 
@@ -186,7 +186,7 @@ def annual_outcomes(rng: np.random.Generator, per: pl.DataFrame, health_frame: p
             intervention_offered=pl.when(pl.col("substance_misuse")).then(pl.lit(True)).otherwise(None),
         )
         parts.append(frame)
-    return canonical("annual_outcomes", pl.concat(parts)) if parts else canonical("annual_outcomes", pl.DataFrame())
+    return canonical("annual_outcomes", stack(parts)) if parts else canonical("annual_outcomes", pl.DataFrame())
 
 
 def missing(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, window: int, today: int) -> pl.DataFrame:
@@ -254,7 +254,7 @@ def deprivation_of_liberty(rng: np.random.Generator, ep: pl.DataFrame, today: in
     cand = ep.filter(pl.col("place").is_in(["K2", "S1"]) & ((pl.col("end_date") == NA) | (pl.col(
         "end_date") > today - 300)) & (pl.col("date") < today - 30) & ((today - pl.col("dob")) > 13 * YEAR))
     cand = cand.unique("child_id", keep="first", maintain_order=True)
-    pick = cand.filter(pl.Series(rng.random(cand.height) < 0.05))
+    pick = cand.filter(pl.Series(rng.random(cand.height) < 0.2))
     s = np.maximum(pick["date"].to_numpy(), today - 300) + rng.integers(0, 30, pick.height)
     e = s + rng.integers(60, 200, pick.height)
     return canonical("deprivation_of_liberty", pl.DataFrame({

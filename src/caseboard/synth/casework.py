@@ -23,7 +23,7 @@ import polars as pl
 from caseboard.model.codelists import codes
 from caseboard.synth import dates as D
 from caseboard.synth.config import SynthConfig
-from caseboard.synth.frames import canonical
+from caseboard.synth.frames import canonical, stack
 from caseboard.synth.people import choice
 
 NA = D.NA
@@ -136,7 +136,7 @@ def cp_plans(eps: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
 def cin_plans(eps: pl.DataFrame) -> pl.DataFrame:
     parts = [eps.filter(pl.col(s) != NA).select("child_id", start_date=s, end_date=e, referral_date="referral")
              for s, e in (("cin_start", "cin_end"), ("cin2_start", "cin2_end"))]
-    return canonical("cin_plans", pl.concat(parts))
+    return canonical("cin_plans", stack(parts))
 
 
 def _seg_end(end: np.ndarray, today: int) -> np.ndarray:
@@ -159,7 +159,7 @@ def plan_events(cfg: SynthConfig, eps: pl.DataFrame, rng: np.random.Generator, w
     closing = closing.join(last, on=["child_id", "plan_start_date"], how="left", suffix="_last").filter(
         pl.col("review_date") - pl.coalesce("review_date_last", "plan_start_date") <= 181).drop("review_date_last")
     closing = closing.filter(pl.Series(rng.random(closing.height) < 0.7))
-    reviews = pl.concat([reviews, closing]).unique(maintain_order=True)
+    reviews = stack([reviews, closing]).unique(maintain_order=True)
     out["cp_reviews"] = canonical("cp_reviews", reviews.filter(pl.col("review_date") >= window))
     rows, t = D.recurring(rng, start, _seg_end(end, today), (14, 42), late_rev, low=0.5)
     out["core_groups"] = canonical("core_groups", pl.DataFrame({
@@ -182,7 +182,7 @@ def plan_events(cfg: SynthConfig, eps: pl.DataFrame, rng: np.random.Generator, w
         frame = pl.DataFrame({"child_id": ids.gather(rows), "visit_date": t}).join(
             dob, on="child_id", how="left", maintain_order="left")
         visits.append(visit_frame(rng, frame["child_id"], t, kind, frame["dob"].to_numpy()))
-    out["visits_cp_cin"] = pl.concat(visits).filter(pl.col("visit_date") >= window)
+    out["visits_cp_cin"] = stack(visits).filter(pl.col("visit_date") >= window)
     return out
 
 
@@ -221,7 +221,7 @@ def pre_proceedings(rng: np.random.Generator, eps: pl.DataFrame, today: int) -> 
             "outcome": None,  # PPOutcome's code list is not in the reference data: left blank, not guessed
             "court_application_date": anchor - rng.integers(0, 10, n) if to_court else NA,
         }, strict=False))
-    frame = pl.concat(parts, how="vertical_relaxed")
+    frame = stack(parts)
     dates = ["start_date", "letter_before_proceedings_date", "initial_meeting_date", "step_decision_date",
              "court_application_date"]
     frame = frame.with_columns([pl.when(pl.col(c) > today).then(int(NA)).otherwise(pl.col(c)).alias(c)

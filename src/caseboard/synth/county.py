@@ -18,7 +18,7 @@ from caseboard.synth import care, carerecords, casework, frontdoor, imperfection
 from caseboard.synth import dates as D
 from caseboard.synth.calibrate import BANDS, rates
 from caseboard.synth.config import SynthConfig
-from caseboard.synth.frames import all_tables, canonical
+from caseboard.synth.frames import all_tables, canonical, stack
 from caseboard.synth.people import children_table, postcodes
 
 NA = D.NA
@@ -136,7 +136,7 @@ def generate(config: SynthConfig, progress: Progress | None = None) -> dict[str,
     n_eh = rng.poisson(cfg.assumptions.early_help_per_referral * 0.6 * refs_per_year * years_shown)
     eh_when = rng.integers(window - 180, today + 1, n_eh)
     new_eh = _new_people(cfg, rng, start + new_contact.height, eh_when)
-    extra = pl.concat([known_frame.select("child_id", "contact"),
+    extra = stack([known_frame.select("child_id", "contact"),
                        new_contact.select("child_id", contact=pl.Series(when[~known]))])
     sources = need.select("child_id", referral_day="referral", source="source")
     f["contacts"] = frontdoor.contacts(rng, cfg, win, extra, window, today, sources)
@@ -144,9 +144,9 @@ def generate(config: SynthConfig, progress: Progress | None = None) -> dict[str,
         "child_id", start=pl.Series(eh_when)), window, today)
 
     say("children", 0.7)
-    everyone = pl.concat([people, new_contact, new_eh])
-    present = pl.concat([fr.select("child_id") for name, fr in f.items() if "child_id" in fr.columns]).unique()
-    looked_after = pl.concat([per.select("child_id"), all_periods.select("child_id")]).unique()
+    everyone = stack([people, new_contact, new_eh])
+    present = stack([fr.select("child_id") for name, fr in f.items() if "child_id" in fr.columns]).unique()
+    looked_after = stack([per.select("child_id"), all_periods.select("child_id")]).unique()
     who = everyone.join(present, on="child_id", how="semi").with_columns(
         looked_after=pl.col("child_id").is_in(looked_after["child_id"].implode()))
     f["children"] = children_table(rng, who, cfg.la_code, today)
@@ -165,7 +165,7 @@ def generate(config: SynthConfig, progress: Progress | None = None) -> dict[str,
     alloc = imperfection.unallocate(rng, cfg, alloc, today)
     f["allocations"] = canonical("allocations", alloc.rename({"start": "start_date", "end": "end_date"}).unique(
         ["child_id", "start_date", "worker_id"], keep="first", maintain_order=True))
-    visits = pl.concat([events["visits_cp_cin"], carerecords.lac_visits(rng, cfg, ep, window, today),
+    visits = stack([events["visits_cp_cin"], carerecords.lac_visits(rng, cfg, ep, window, today),
                         left["visits_care_leaver"]])
     f["visits"] = _with_workers(visits, f["allocations"])
     f["care_leavers"] = _with_advisers(f["care_leavers"], f["allocations"], f["teams"])

@@ -24,6 +24,8 @@ from caseboard.calendar import DEFAULT_CALENDAR
 #: "No date": far enough in the past that no comparison with a real date can be mistaken for one.
 NA = np.int64(-(10**8))
 EPOCH = dt.date(1970, 1, 1)
+#: The most a date moves when rolled back to the previous working day (Easter Monday to Maundy Thursday).
+ROLL_BACK_MAX = 4
 
 
 def day(d: dt.date) -> int:
@@ -178,8 +180,11 @@ def recurring(
     is_late = rng.random(rows.size) < p_late
     factor = np.where(is_late, late[0] + (late[1] - late[0]) * u, low + (1.0 - low) * u)
     step = np.maximum(np.floor(g * factor), 1.0).astype(np.int64)
-    # A gap that is on time must never exceed its maximum after rounding.
-    step = np.where(is_late, np.maximum(step, np.ceil(g).astype(np.int64) + 1), np.minimum(step, g.astype(np.int64)))
+    # On time must stay on time, late must stay late, after rounding and after rolling a date back to a working
+    # day (at most 4 days: Easter Monday back to Thursday), which lengthens the next interval by as much.
+    slack = 0 if working_days else ROLL_BACK_MAX
+    limit = np.maximum(g.astype(np.int64) - slack, 1)
+    step = np.where(is_late, np.maximum(step, np.ceil(g).astype(np.int64) + 1 + slack), np.minimum(step, limit))
     csum = np.cumsum(step)
     offsets = np.repeat(csum[np.cumsum(counts) - counts] - step[np.cumsum(counts) - counts], counts)
     t = s_axis[rows] + (csum - offsets)

@@ -35,6 +35,11 @@ def canonical(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return out.sort(list(t.key), nulls_last=True, maintain_order=True)
 
 
+def stack(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Frames one under another; a frame built from no rows (typed Null) takes the others' types."""
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 def text(values: object) -> pl.Series:
     """A string column from a numpy object array of codes (None = not recorded)."""
     return pl.Series(list(values), dtype=pl.Utf8)  # type: ignore[call-overload]

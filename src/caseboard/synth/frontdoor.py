@@ -17,7 +17,7 @@ import polars as pl
 from caseboard.synth import dates as D
 from caseboard.synth.casework import REFERRAL_SOURCES
 from caseboard.synth.config import SynthConfig
-from caseboard.synth.frames import canonical, text
+from caseboard.synth.frames import canonical, stack, text
 from caseboard.synth.journeys import decisions
 from caseboard.synth.people import choice
 
@@ -41,11 +41,11 @@ def contacts(rng: np.random.Generator, cfg: SynthConfig, eps: pl.DataFrame, extr
     others = pl.DataFrame({"child_id": extra["child_id"], "contact_date": when, "source": choice(
         rng, REFERRAL_SOURCES, n), "decision_date": np.where(decision > today, NA, decision),
         "outcome": choice(rng, CONTACT_OUTCOMES, n)})
-    frame = pl.concat([
+    frame = stack([
         ref.select("child_id", contact_date="contact", source="source", decision_date="decision",
                    outcome=pl.lit("referral")),
         others,
-    ], how="vertical_relaxed").filter(pl.col("contact_date") >= window)
+    ]).filter(pl.col("contact_date") >= window)
     return canonical("contacts", frame.unique(["child_id", "contact_date"], keep="first", maintain_order=True))
 
 
@@ -70,7 +70,7 @@ def early_help(rng: np.random.Generator, cfg: SynthConfig, eps: pl.DataFrame, re
     alone = pl.DataFrame({"child_id": standalone["child_id"], "start_date": s, "end_date": s + _months(rng, 5, k),
                           "outcome": choice(rng, {"needs_met": 0.65, "disengaged": 0.17, "moved": 0.06,
                                                   "other": 0.12}, k)})
-    frame = pl.concat([up_frame, down_frame, alone]).filter(
+    frame = stack([up_frame, down_frame, alone]).filter(
         (pl.col("start_date") <= today) & (pl.col("end_date") >= window))
     total = frame.height
     start = frame["start_date"].to_numpy()

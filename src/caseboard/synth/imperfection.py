@@ -21,6 +21,7 @@ import polars as pl
 
 from caseboard.model.tables import table
 from caseboard.synth.config import SynthConfig
+from caseboard.synth.frames import stack
 
 #: (table, column, invalid value): codes that are in no collection year's list.
 INVALID_CODES = (
@@ -101,7 +102,7 @@ def data_errors(rng: np.random.Generator, cfg: SynthConfig, frames: dict[str, pl
                 cfg.injected_errors.append({"kind": kind, "table": name, "child_id": child, "field": end,
                                             "value": new_end.isoformat()})
             else:
-                frames[name] = pl.concat([frame, frame.slice(row, 1)])
+                frames[name] = stack([frame, frame.slice(row, 1)])
                 cfg.injected_errors.append({"kind": kind, "table": name, "child_id": child, "field": None,
                                             "value": None})
             count += 1

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from caseboard.synth import dates as D
+from caseboard.synth.frames import stack
 from caseboard.synth.calibrate import BANDS, CIN_PLAN_SHARE, Rates, care_duration_sample
 from caseboard.synth.config import SynthConfig
 
@@ -85,7 +86,7 @@ def simulate(cfg: SynthConfig, r: Rates, rng: np.random.Generator) -> tuple[dict
         rounds.append(ep)
         nxt, go = _next_referral(rng, r, ep, kids, today)
         active, ref = active[go], nxt[go]
-    eps = pl.concat([pl.DataFrame(e) for e in rounds], how="vertical")
+    eps = stack([pl.DataFrame(e) for e in rounds])
     eps, kids = _thin(cfg, r, eps, kids, window, today)
     eps = _previous_plans(eps, r, rng)
     return kids, eps

@@ -23,7 +23,7 @@ import polars as pl
 from caseboard.synth import dates as D
 from caseboard.synth.casework import _year_aware, visit_frame
 from caseboard.synth.config import SynthConfig
-from caseboard.synth.frames import canonical
+from caseboard.synth.frames import canonical, stack
 from caseboard.synth.people import choice
 
 NA = D.NA
@@ -85,7 +85,7 @@ def care_leavers(rng: np.random.Generator, cfg: SynthConfig, periods: pl.DataFra
     rows, t = D.recurring(rng, authorised[ok], np.minimum(until[ok], today), (181,), cfg.late("overdue_reviews"),
                           low=0.7)
     ids = el["child_id"].filter(pl.Series(ok))
-    plans = pl.concat([
+    plans = stack([
         pl.DataFrame({"child_id": ids, "plan_date": authorised[ok], "kind": "authorised"}),
         pl.DataFrame({"child_id": ids.gather(rows), "plan_date": t, "kind": "review"}),
     ]).filter(pl.col("plan_date") >= window)

@@ -21,7 +21,7 @@ import polars as pl
 
 from caseboard.synth import dates as D
 from caseboard.synth.config import TEAM_PLAN, SynthConfig
-from caseboard.synth.frames import canonical, text
+from caseboard.synth.frames import canonical, stack, text
 from caseboard.synth.people import worker_names
 
 NA = D.NA
@@ -109,7 +109,11 @@ def workers(rng: np.random.Generator, cfg: SynthConfig, plan: pl.DataFrame, post
         if alive.size == 0:
             break
         year = D.collection_year(t)
-        agency_p = np.array([_nearest(cal.agency_rate_by_year, int(y)) / 100 for y in year])
+        # The published rate is agency staff's share of those in post; agency staff stay about a year, others
+        # ``tenure_mean``, so the share of *hires* that are agency is higher: h = r s / (1 - s + r s).
+        share = np.array([_nearest(cal.agency_rate_by_year, int(y)) / 100 for y in year])
+        ratio = tenure_mean / YEAR
+        agency_p = ratio * share / (1 - share + ratio * share)
         agency = rng.random(alive.size) < agency_p
         tenure = rng.exponential(np.where(agency, YEAR, tenure_mean)).astype(np.int64) + 30
         end = t + tenure
@@ -189,7 +193,7 @@ def allocate(rng: np.random.Generator, segments: pl.DataFrame, staff: pl.DataFra
         done.append(piece.select("child_id", "team_id", "worker_id", start="s", end="end", reason="reason"))
         pending = got.filter(pl.Series(more)).with_columns(s=pl.Series(stop[more])).select(
             "sid", "child_id", "team_id", "s", "e", "e_eff")
-    out = pl.concat(done).sort("child_id", "start", "team_id")
+    out = stack(done).sort("child_id", "start", "team_id")
     # A stage handed on to the next team the day it ends: transfer as part of the normal process (TSPROC).
     handed_on = (pl.col("reason").is_null() & (pl.col("end") != NA)
                  & (pl.col("start").shift(-1).over("child_id") == pl.col("end"))
@@ -219,7 +223,7 @@ def stage_segments(eps: pl.DataFrame, leaving: pl.DataFrame, early_help: pl.Data
             "eid", "child_id", "closure", "need", start=col).with_columns(order=pl.lit(order),
                                                                           team_type=pl.lit(team_type))
         parts.append(part)
-    st = pl.concat(parts).sort("eid", "start", "order").with_columns(
+    st = stack(parts).sort("eid", "start", "order").with_columns(
         end=pl.col("start").shift(-1).over("eid")).with_columns(
         end=pl.coalesce("end", "closure"),
         team_type=pl.when((pl.col("need") == "N2") & pl.col("team_type").is_in(["cin", "looked_after"]))
@@ -231,7 +235,7 @@ def stage_segments(eps: pl.DataFrame, leaving: pl.DataFrame, early_help: pl.Data
                           start=pl.col("start_date").cast(pl.Int32).cast(pl.Int64),
                           end=pl.col("end_date").cast(pl.Int32).cast(pl.Int64).fill_null(int(NA))),
     ]
-    seg = pl.concat([st] + others, how="vertical_relaxed").filter((pl.col("end") == NA) | (pl.col("end") >= window))
+    seg = stack([st] + others).filter((pl.col("end") == NA) | (pl.col("end") >= window))
     seg = seg.with_columns(start=pl.max_horizontal("start", pl.lit(window)))
     seg = seg.filter((pl.col("end") == NA) | (pl.col("end") >= pl.col("start")))
     return seg.join(people.select("child_id", "area"), on="child_id", how="left").sort("child_id", "start",
