@@ -66,8 +66,29 @@ def unallocate(rng: np.random.Generator, cfg: SynthConfig, alloc: pl.DataFrame, 
     )
 
 
+def _visible(name: str, frame: pl.DataFrame, cfg: SynthConfig, whole: bool) -> pl.Series:
+    """Rows that some written return or extract will carry (so the error reaches the reader).
+
+    ``whole``: the record starts in the history and not in a collection year's first month, so that an end typed
+    up to four weeks before the start stays in the start's year and the return for that year holds both dates
+    (CIN plans are collected from 2022, so they are chosen from the latest four years).
+    """
+    from caseboard.synth.output import SPANS
+
+    if name not in SPANS:
+        return pl.Series([True] * frame.height)
+    start, end = (pl.col(c) if isinstance(c, str) else c for c in SPANS[name])
+    shown = start >= cfg.history_start if end is None else end.is_null() | (end >= cfg.history_start)
+    if whole and end is not None:
+        day_in_year = (start - start.dt.offset_by("-3mo").dt.truncate("1y").dt.offset_by("3mo")).dt.total_days()
+        recent = max(cfg.history_start, cfg.today - dt.timedelta(days=4 * 365))
+        shown = (start >= recent) & (day_in_year >= 31) & end.is_not_null()
+    return frame.select(shown.alias("shown"))["shown"]
+
+
 def data_errors(rng: np.random.Generator, cfg: SynthConfig, frames: dict[str, pl.DataFrame]) -> None:
     """Add invalid codes, end-before-start dates and duplicate rows to ``frames`` (in place), listing each."""
+    used: dict[str, list[int]] = {}  # one error per record (duplicates are appended, so rows stay valid)
     for kind, targets in (("invalid_codes", INVALID_CODES), ("end_before_start", END_BEFORE_START),
                           ("duplicate_rows", DUPLICATED)):
         count = 0
@@ -75,18 +96,12 @@ def data_errors(rng: np.random.Generator, cfg: SynthConfig, frames: dict[str, pl
             target = targets[i % len(targets)]
             name = target if isinstance(target, str) else target[0]
             frame = frames[name]
-            if kind == "end_before_start":
-                # Recent records not in a year's first month, so the wrong end stays in the start's collection
-                # year and the return for that year carries the error (CIN plans are collected from 2022).
-                start = frame[target[1]]
-                month_in = (start - start.dt.offset_by("-3mo").dt.truncate("1y").dt.offset_by("3mo")).dt.total_days()
-                candidates = np.flatnonzero((frame[target[2]].is_not_null() & (month_in >= 31)
-                                             & (start >= cfg.today - dt.timedelta(days=3 * 365))).to_numpy())
-            else:
-                candidates = np.arange(frame.height)
+            candidates = np.flatnonzero(_visible(name, frame, cfg, kind == "end_before_start").to_numpy())
+            candidates = np.setdiff1d(candidates, used.get(name, []))
             if candidates.size == 0:
                 continue
             row = int(candidates[rng.integers(0, candidates.size)])
+            used.setdefault(name, []).append(row)
             child = frame["child_id"][row] if "child_id" in frame.columns else None
             if kind == "invalid_codes":
                 _, column, value = target
