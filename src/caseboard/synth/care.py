@@ -191,10 +191,11 @@ def episodes(rng: np.random.Generator, cfg: SynthConfig, per: pl.DataFrame, adop
     ).with_columns(prev_ls=pl.col("ls").shift(1).over("pid"), prev_place=pl.col("place").shift(1).over("pid"))
     legal_changed = pl.col("prev_ls").is_not_null() & (pl.col("ls") != pl.col("prev_ls"))
     place_changed = pl.col("placed") & pl.col("prev_place").is_not_null()
+    same = pl.col("same_carer")
     ep = ep.with_columns(
         rne=pl.when(pl.col("prev_ls").is_null()).then(pl.lit("S"))
-        .when(legal_changed & place_changed).then(pl.when(pl.col("same_carer")).then(pl.lit("U")).otherwise(pl.lit("B")))
-        .when(place_changed).then(pl.when(pl.col("same_carer")).then(pl.lit("T")).otherwise(pl.lit("P")))
+        .when(legal_changed & place_changed).then(pl.when(same).then(pl.lit("U")).otherwise(pl.lit("B")))
+        .when(place_changed).then(pl.when(same).then(pl.lit("T")).otherwise(pl.lit("P")))
         .when(legal_changed).then(pl.lit("L")).otherwise(None)
     ).filter(pl.col("rne").is_not_null())
     return _finish_episodes(rng, cfg, ep, per, areas_outward)

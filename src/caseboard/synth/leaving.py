@@ -22,7 +22,7 @@ import polars as pl
 
 from caseboard.synth import dates as D
 from caseboard.synth.casework import _year_aware, visit_frame
-from caseboard.synth.config import SynthConfig
+from caseboard.synth.config import NORFOLK, SynthConfig
 from caseboard.synth.frames import canonical, stack
 from caseboard.synth.people import choice
 
@@ -122,8 +122,11 @@ def _oc3(rng: np.random.Generator, cfg: SynthConfig, el: pl.DataFrame, window: i
     older = age >= 19
     activity = np.empty(n, dtype=object)
     accommodation = np.empty(n, dtype=object)
-    for is_old, shares, acc in ((False, cal.activity_17_18, cal.accommodation_17_18),
-                                (True, cal.activity_19_21, cal.accommodation_19_21)):
+    for is_old, shares, acc, default in ((False, cal.activity_17_18, cal.accommodation_17_18, NORFOLK.activity_17_18),
+                                         (True, cal.activity_19_21, cal.accommodation_19_21, NORFOLK.activity_19_21)):
+        # An authority with no published care leavers of that age (all suppressed) takes Norfolk's shape.
+        shares = shares if sum(shares) else default
+        acc = acc if acc[0] + acc[1] else NORFOLK.accommodation_19_21
         sel = older == is_old
         k = int(sel.sum())
         group = rng.choice(len(shares), size=k, p=np.array(shares, float) / max(sum(shares), 1))

@@ -43,7 +43,7 @@ def team_plan(cfg: SynthConfig) -> pl.DataFrame:
     rows = []
     ids = [a.area_id for a in cfg.areas]
     names = {a.area_id: a.name for a in cfg.areas}
-    size = min(max(cfg.scale, 0.5), 3.0)
+    size = min(max(cfg.workers * cfg.scale / 350, 0.5), 3.0)  # 350 workers: the plan's full size
     for team_type, (per_area, county) in TEAM_PLAN.items():
         if per_area is not None:
             k = max(1, round(per_area * size))
