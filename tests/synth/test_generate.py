@@ -206,3 +206,16 @@ def test_a_tiny_county_and_any_today(small_config: MakeConfig, today: dt.date) -
         assert f[t.name].columns == t.column_names
     assert f["referrals"].height > 0
     assert f["referrals"]["referral_date"].max() <= today
+
+
+def _without_open_allocation(f: Frames) -> set[str]:
+    open_cases = set(f["referrals"].filter(pl.col("closure_date").is_null())["child_id"])
+    allocated = set(f["allocations"].filter(pl.col("end_date").is_null())["child_id"])
+    return open_cases - allocated
+
+
+def test_unallocated_children_only_when_asked_for(perfect: tuple[SynthConfig, Frames],
+                                                 imperfect: tuple[SynthConfig, Frames]) -> None:
+    assert _without_open_allocation(perfect[1]) == set()
+    cfg, f = imperfect
+    assert 0 < len(_without_open_allocation(f)) <= cfg.injected["unallocated"]

@@ -199,7 +199,7 @@ class Assumptions:
     #: Early help episodes a year per referral (local practice).
     early_help_per_referral: float = 0.5
     #: Routes out of care by age band at entry: (home, adoption, SGO/CAO, other, until 18). The "until 18" share
-    #: is scaled so that the stock looked after matches the published count (see journeys.solve_care_durations).
+    #: is scaled so that the stock looked after matches the published count (calibrate.solve_until_18).
     cla_routes: tuple[tuple[float, ...], ...] = (
         (0.20, 0.35, 0.25, 0.02, 0.18),
         (0.30, 0.20, 0.25, 0.03, 0.22),

@@ -122,26 +122,7 @@ def generate(config: SynthConfig, progress: Progress | None = None) -> dict[str,
         f[name] = left[name]
 
     say("front door and early help", 0.6)
-    refs_per_year = r.referrals_per_year
-    years_shown = (today - window + 1) / YEAR
-    n_contacts = rng.poisson(cfg.assumptions.contacts_per_referral * refs_per_year * years_shown)
-    when = rng.integers(window, today + 1, n_contacts)
-    known = rng.random(n_contacts) < 0.4
-    pool = win.select("child_id", "dob").unique("child_id", keep="first", maintain_order=True)
-    pick = pool.gather(rng.integers(0, max(pool.height, 1), int(known.sum()))) if pool.height else pool
-    known_frame = pick.with_columns(contact=pl.Series(when[known])).filter(
-        (pl.col("contact") > pl.col("dob")) & (pl.col("contact") < pl.col("dob") + int(17.9 * YEAR)))
-    start = len(kids["dob"])
-    new_contact = _new_people(cfg, rng, start, when[~known])
-    n_eh = rng.poisson(cfg.assumptions.early_help_per_referral * 0.6 * refs_per_year * years_shown)
-    eh_when = rng.integers(window - 180, today + 1, n_eh)
-    new_eh = _new_people(cfg, rng, start + new_contact.height, eh_when)
-    extra = stack([known_frame.select("child_id", "contact"),
-                       new_contact.select("child_id", contact=pl.Series(when[~known]))])
-    sources = need.select("child_id", referral_day="referral", source="source")
-    f["contacts"] = frontdoor.contacts(rng, cfg, win, extra, window, today, sources)
-    f["early_help"] = frontdoor.early_help(rng, cfg, win, f["referrals"], new_eh.select(
-        "child_id", start=pl.Series(eh_when)), window, today)
+    new_contact, new_eh = _front_door(cfg, rng, r.referrals_per_year, win, need, f, len(kids["dob"]), window, today)
 
     say("children", 0.7)
     everyone = stack([people, new_contact, new_eh])
@@ -166,7 +147,7 @@ def generate(config: SynthConfig, progress: Progress | None = None) -> dict[str,
     f["allocations"] = canonical("allocations", alloc.rename({"start": "start_date", "end": "end_date"}).unique(
         ["child_id", "start_date", "worker_id"], keep="first", maintain_order=True))
     visits = stack([events["visits_cp_cin"], carerecords.lac_visits(rng, cfg, ep, window, today),
-                        left["visits_care_leaver"]])
+                    left["visits_care_leaver"]])
     f["visits"] = _with_workers(visits, f["allocations"])
     f["care_leavers"] = _with_advisers(f["care_leavers"], f["allocations"], f["teams"])
 
@@ -198,3 +179,32 @@ def _with_advisers(leavers: pl.DataFrame, alloc: pl.DataFrame, teams: pl.DataFra
         "child_id", "start_date").group_by("child_id", maintain_order=True).agg(pl.col("worker_id").last())
     return canonical("care_leavers", leavers.drop("personal_adviser").join(
         latest.rename({"worker_id": "personal_adviser"}), on="child_id", how="left", maintain_order="left"))
+
+
+def _front_door(cfg: SynthConfig, rng: np.random.Generator, refs_per_year: float, win: pl.DataFrame,
+                need: pl.DataFrame, f: dict[str, pl.DataFrame], first_id: int, window: int,
+                today: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Contacts and early help (into ``f``); returns the children known only there (contacts, early help).
+
+    Two in five contacts that do not become referrals concern children already known (picked at random among
+    them, while under 18); the rest, and the standalone early help episodes, concern children new to the service.
+    """
+    years_shown = (today - window + 1) / YEAR
+    n_contacts = rng.poisson(cfg.assumptions.contacts_per_referral * refs_per_year * years_shown)
+    when = rng.integers(window, today + 1, n_contacts)
+    known = rng.random(n_contacts) < 0.4
+    pool = win.select("child_id", "dob").unique("child_id", keep="first", maintain_order=True)
+    pick = pool.gather(rng.integers(0, max(pool.height, 1), int(known.sum()))) if pool.height else pool
+    known_frame = pick.with_columns(contact=pl.Series(when[known][:pick.height])).filter(
+        (pl.col("contact") > pl.col("dob")) & (pl.col("contact") < pl.col("dob") + int(17.9 * YEAR)))
+    new_contact = _new_people(cfg, rng, first_id, when[~known])
+    n_eh = rng.poisson(cfg.assumptions.early_help_per_referral * 0.6 * refs_per_year * years_shown)
+    eh_when = rng.integers(window - 180, today + 1, n_eh)
+    new_eh = _new_people(cfg, rng, first_id + new_contact.height, eh_when)
+    extra = stack([known_frame.select("child_id", "contact"),
+                   new_contact.select("child_id", contact=pl.Series(when[~known]))])
+    sources = need.select("child_id", referral_day="referral", source="source")
+    f["contacts"] = frontdoor.contacts(rng, cfg, win, extra, window, today, sources)
+    f["early_help"] = frontdoor.early_help(rng, cfg, win, f["referrals"], new_eh.select(
+        "child_id", start=pl.Series(eh_when)), window, today)
+    return new_contact, new_eh

@@ -7,8 +7,8 @@
 * ``annex-a/annex-a-<today>.xlsx`` — the Ofsted Annex A workbook as at today (``formats.annex_a``);
 * ``dfe-api/changes.json`` — DfE children's social care API payloads for the children whose records changed in
   the last fortnight (``formats.dfe_api``; split into files of 100 children as the API requires);
-* ``extract/`` — the council extract for what the national returns lack (``formats.extract``), with every
-  child (children known only at the front door or in early help are in no national return);
+* ``extract/`` — the council extract for what the national returns lack (``formats.extract``; see
+  ``EXTRACT_TABLES``);
 * ``synthetic-county.md`` — what was generated and which errors were planted (not read by the ingest).
 
 A record belongs to every collection year in which it is open or happens (:func:`frames_between`): an episode
@@ -76,10 +76,12 @@ WITH_DATE: dict[str, dict[str, tuple[str, ...]]] = {
 }
 #: Tables keyed by child that follow the children present in the period's other tables.
 FOLLOW_CHILDREN = ("children", "previous_permanence", "care_leavers")
-#: What the council extract carries: everything the national returns lack.
+#: What the council extract carries: everything the national returns lack. Children too (those known only at
+#: the front door or in early help are in no return), and CIN plans (the census collects their dates only from
+#: 2021-22, and their reviews are in the extract).
 EXTRACT_TABLES = ("children", "areas", "teams", "workers", "allocations", "visits", "health_assessments", "peps",
-                  "pathway_plans", "care_leavers", "contacts", "early_help", "core_groups", "cin_plan_reviews",
-                  "sdq_assessments")
+                  "pathway_plans", "care_leavers", "contacts", "early_help", "core_groups", "cin_plans",
+                  "cin_plan_reviews", "sdq_assessments")
 #: The tables each national return is built from (its children are those in the first table's rows).
 SSDA903_TABLES = ("lac_episodes", "care_leaver_status", "adoptions", "children", "lac_reviews", "annual_outcomes",
                   "missing_episodes", "previous_permanence", "deprivation_of_liberty", "allocations")
