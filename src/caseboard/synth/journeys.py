@@ -99,7 +99,8 @@ def _episode(cfg: SynthConfig, r: Rates, rng: np.random.Generator, child: np.nda
     dob = kids["dob"][child]
     uasc = kids["uasc"][child] & (k == 0)
     bday18 = D.birthday(dob, 18)
-    ref = np.where(rng.random(n) < 0.9, D.roll_to_working_day(ref), ref)
+    rolled = D.roll_to_working_day(ref)  # most referrals are made on working days (never after today)
+    ref = np.where((rng.random(n) < 0.9) & (rolled <= today), rolled, ref)
     age = (ref - dob) / YEAR
     band = np.digitize(age, BANDS)
     cum = r.path_probs[band].cumsum(axis=1)
