@@ -19,10 +19,15 @@ Periods of care and placements are not stored (``model/tables.py``): they are de
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
-from caseboard.indicators.sql import in_list, lit
+from caseboard.indicators.sql import for_dialect, in_list, lit
+from caseboard.store import Store
+
+#: Materialised derivations are temporary tables named with this prefix.
+TABLE_PREFIX = "cb_"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class Q:
     start: dt.date | None = None
     end: dt.date | None = None
     settings: Settings = DEFAULT_SETTINGS
+    #: Derivations already materialised for this as-at date and settings (see :func:`materialise`).
+    tables: tuple[str, ...] = ()
 
     @property
     def at(self) -> str:
@@ -53,6 +60,10 @@ class Q:
         """``column`` if it is on or before the as-at date, else NULL (not yet known)."""
         return f"CASE WHEN {column} <= {self.at} THEN {column} END"
 
+    def derived(self, name: str, build: Callable[[], str]) -> str:
+        """The derivation ``name``: its materialised table if there is one, else its SQL."""
+        return f"SELECT * FROM {TABLE_PREFIX}{name}" if name in self.tables else build()
+
 
 def episodes(q: Q) -> str:
     """903 episodes known at the as-at date, numbered into periods of care and placements."""
@@ -61,7 +72,7 @@ def episodes(q: Q) -> str:
     new_period = (f"LAG(start_date) OVER ({by_child}) IS NULL OR rne = 'S' OR "
                   f"(LAG(end_date) OVER ({by_child}) IS NOT NULL AND COALESCE(LAG(reason_ceased) OVER ({by_child}), '') <> 'X1')")
     running = f"OVER ({by_child} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    return f"""
+    return q.derived('episodes', lambda: f"""
     SELECT m.*, CAST(SUM(new_period) {running} AS BIGINT) AS period_no,
            CAST(SUM(new_placement) {running} AS BIGINT) AS placement_no
     FROM (
@@ -75,7 +86,7 @@ def episodes(q: Q) -> str:
                CASE WHEN end_date <= {q.at} THEN reason_ceased END AS reason_ceased
         FROM lac_episodes WHERE start_date <= {q.at}
       ) e
-    ) m"""
+    ) m""")
 
 
 def periods(q: Q) -> str:
@@ -84,17 +95,17 @@ def periods(q: Q) -> str:
     Only a period's last episode can carry a care end (an episode that ends care starts a new period after it),
     so the period's end is the latest care end among its episodes.
     """
-    return f"""
+    return q.derived('periods', lambda: f"""
     SELECT p.*, c.dob FROM (
       SELECT child_id, period_no, MIN(start_date) AS period_start, MAX(care_end) AS period_end,
              BOOL_AND(is_short_break) AS short_break
       FROM ({episodes(q)}) ep GROUP BY child_id, period_no
-    ) p LEFT JOIN children c ON c.child_id = p.child_id"""
+    ) p LEFT JOIN children c ON c.child_id = p.child_id""")
 
 
 def placements(q: Q) -> str:
     """Placements: child_id, period_no, placement_start, placement_end, placement (code), short_break, period_end."""
-    return f"""
+    return q.derived('placements', lambda: f"""
     SELECT pl.*, pe.short_break, pe.period_start, pe.period_end FROM (
       SELECT child_id, period_no, placement_no, MIN(start_date) AS placement_start,
              CASE WHEN COUNT(*) = COUNT(end_date) THEN MAX(end_date) END AS placement_end,
@@ -104,12 +115,13 @@ def placements(q: Q) -> str:
       SELECT child_id, period_no, MIN(start_date) AS period_start, MAX(care_end) AS period_end,
              BOOL_AND(is_short_break) AS short_break
       FROM ({episodes(q)}) ep2 GROUP BY child_id, period_no
-    ) pe ON pe.child_id = pl.child_id AND pe.period_no = pl.period_no"""
+    ) pe ON pe.child_id = pl.child_id AND pe.period_no = pl.period_no""")
 
 
 def looked_after(q: Q) -> str:
     """Periods of care open at the as-at date, short breaks left out (CLA "at 31 March", rulebook §0, §5)."""
-    return f"SELECT * FROM ({periods(q)}) lp WHERE period_end IS NULL AND NOT short_break"
+    return q.derived('looked_after',
+                     lambda: f"SELECT * FROM ({periods(q)}) lp WHERE period_end IS NULL AND NOT short_break")
 
 
 def care_leavers(q: Q) -> str:
@@ -120,18 +132,18 @@ def care_leavers(q: Q) -> str:
     (``record_start``); a date of birth is needed to place them.
     """
     s = q.settings
-    return f"""
+    return q.derived('care_leavers', lambda: f"""
     SELECT l.child_id, l.eligibility, c.dob, CAST(c.dob + INTERVAL 16 YEAR AS DATE) AS record_start
     FROM care_leavers l JOIN children c ON c.child_id = l.child_id
     WHERE l.eligibility IN {in_list(s.pathway_plan_categories)} AND c.dob IS NOT NULL
       AND CAST(c.dob + INTERVAL {s.care_leaver_max_age} YEAR AS DATE) > {q.at}
-      AND l.child_id NOT IN (SELECT child_id FROM ({looked_after(q)}) la)"""
+      AND l.child_id NOT IN (SELECT child_id FROM ({looked_after(q)}) la)""")
 
 
 def open_cases(q: Q) -> str:
     """Children with an open case at the as-at date: CIN episode, child protection plan, period of care or
     care leaver (rulebook §8.5-8.6), one row per child with the kinds of case held."""
-    return f"""
+    return q.derived('open_cases', lambda: f"""
     SELECT child_id, STRING_AGG(DISTINCT kind, ',' ORDER BY kind) AS cases FROM (
       SELECT child_id, 'cin' AS kind FROM referrals
       WHERE referral_date <= {q.at} AND ({q.visible_end('closure_date')}) IS NULL AND NOT COALESCE(nfa, FALSE)
@@ -141,4 +153,41 @@ def open_cases(q: Q) -> str:
       SELECT child_id, 'lac' FROM ({looked_after(q)}) la
       UNION ALL
       SELECT child_id, 'care_leaver' FROM ({care_leavers(q)}) cl
-    ) k GROUP BY child_id"""
+    ) k GROUP BY child_id""")
+
+
+def holders(q: Q) -> str:
+    """Who holds each child's case at the as-at date: the allocation open then (start on or before, end empty
+    or on or after), a worker before a team-only allocation, then the latest start (``indicators.attribution``)."""
+    return q.derived("holders", lambda: f"""
+    SELECT child_id, worker_id AS by_worker, team_id AS by_team FROM (
+      SELECT child_id, worker_id, team_id,
+             ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY worker_id IS NULL, start_date DESC, worker_id) AS rn
+      FROM allocations WHERE start_date <= {q.at} AND (end_date IS NULL OR end_date >= {q.at})
+    ) a WHERE rn = 1""")
+
+
+#: The derivations worth computing once per as-at date when many indicators use them, in dependency order.
+DERIVATIONS: tuple[tuple[str, Callable[[Q], str]], ...] = (
+    ("episodes", episodes), ("periods", periods), ("placements", placements), ("looked_after", looked_after),
+    ("care_leavers", care_leavers), ("open_cases", open_cases), ("holders", holders),
+)
+
+
+def materialise(store: Store, q: Q) -> Q:
+    """Compute the shared derivations for ``q``'s as-at date into temporary tables; returns the ``Q`` that uses
+    them. Many indicators read the same periods of care and allocations: computed once, the whole catalogue at a
+    date costs a fraction of computing them in every query. Call :func:`release` when done."""
+    done = replace(q, tables=())
+    for name, build in DERIVATIONS:
+        table = TABLE_PREFIX + name
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+        store.execute(for_dialect(f"CREATE TEMPORARY TABLE {table} AS {build(done)}", store.dialect))
+        done = replace(done, tables=done.tables + (name,))
+    return done
+
+
+def release(store: Store, q: Q) -> None:
+    """Drop the temporary tables :func:`materialise` made."""
+    for name in q.tables:
+        store.execute(f"DROP TABLE IF EXISTS {TABLE_PREFIX}{name}")

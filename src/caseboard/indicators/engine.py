@@ -1,27 +1,22 @@
 """The engine: indicators as at a date (or over a period), at every level, on any store.
 
 For each indicator the engine runs its ``units_sql`` once (transpiled for the store's engine), places every
-unit in an area, team and worker through the allocation open at the as-at date (or at the unit's event, or by
-the worker the unit names), and counts numerator and denominator per group in Polars. Units with no open
-allocation to a worker go to the group "Unallocated" at the worker level, and to "Unallocated" at team and area
-levels when no team holds them either.
-
-Allocation chain: ``allocations`` (open at the date: start on or before, end empty or on or after; the latest
-start wins, a worker before a team-only allocation) → ``workers`` → ``teams`` (the allocation's team, else the
-worker's) → ``areas``.
+unit in an area, team and worker (``indicators.attribution``), and counts numerator and denominator per group
+in Polars, so one query serves all four levels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import polars as pl
 
 from caseboard.calendar import ensure_calendar, reporting_year, reporting_year_bounds
-from caseboard.indicators.derived import Q
+from caseboard.indicators.attribution import UNALLOCATED, attributed_frame
+from caseboard.indicators.derived import Q, materialise, release
 from caseboard.indicators.framework import (
     Computed, Indicator, NotEnoughData, Result, compute, status,
 )
@@ -32,7 +27,6 @@ from caseboard.store import Store
 
 Level = Literal["authority", "area", "team", "worker"]
 LEVELS: tuple[Level, ...] = ("authority", "area", "team", "worker")
-UNALLOCATED = "Unallocated"
 
 
 def prepare(store: Store, settings: Settings = DEFAULT_SETTINGS) -> None:
@@ -54,54 +48,9 @@ def query_for(ind: Indicator, as_at: dt.date, start: dt.date | None = None, end:
     return Q(as_at=as_at, settings=settings)
 
 
-def attributed_sql(ind: Indicator, q: Q) -> str:
-    """The indicator's units with the area, team and worker each is counted in."""
-    units = ind.units_sql(q)
-    names = """
-      LEFT JOIN workers w ON w.worker_id = x.by_worker
-      LEFT JOIN teams t ON t.team_id = x.by_team
-      LEFT JOIN areas ar ON ar.area_id = t.area_id"""
-    named = "x.*, w.name AS by_worker_name, t.name AS by_team_name, t.area_id AS by_area, ar.name AS by_area_name"
-    if ind.attribution == "worker":
-        return f"""
-        SELECT {named} FROM (
-          SELECT u.*, u.worker_id AS by_worker, wk.team_id AS by_team
-          FROM ({units}) u LEFT JOIN workers wk ON wk.worker_id = u.worker_id
-        ) x {names}"""
-    ref = "u.event_date" if ind.attribution == "event" else q.at
-    return f"""
-    WITH u AS (SELECT u0.*, ROW_NUMBER() OVER () AS unit_no FROM ({units}) u0),
-    a AS (
-      SELECT u.unit_no, al.worker_id, al.team_id,
-             ROW_NUMBER() OVER (PARTITION BY u.unit_no
-                                ORDER BY al.worker_id IS NULL, al.start_date DESC, al.worker_id) AS rn
-      FROM u JOIN allocations al ON al.child_id = u.child_id AND al.start_date <= {ref}
-       AND (al.end_date IS NULL OR al.end_date >= {ref})
-    )
-    SELECT {named} FROM (
-      SELECT u.*, a.worker_id AS by_worker, COALESCE(a.team_id, wk.team_id) AS by_team
-      FROM u LEFT JOIN a ON a.unit_no = u.unit_no AND a.rn = 1 LEFT JOIN workers wk ON wk.worker_id = a.worker_id
-    ) x {names}"""
-
-
-def _group_columns(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
-    def name(label: str, key: str) -> pl.Expr:
-        return pl.coalesce(pl.col(label).cast(pl.Utf8), pl.col(key).cast(pl.Utf8), pl.lit(UNALLOCATED))
-
-    return frame.with_columns(
-        pl.col("in_numerator").cast(pl.Boolean),
-        pl.lit(settings.authority_name).alias("authority"),
-        name("by_area_name", "by_area").alias("area"),
-        name("by_team_name", "by_team").alias("team"),
-        pl.coalesce(pl.col("by_worker").cast(pl.Utf8), pl.lit(UNALLOCATED)).alias("worker"),
-    )
-
-
 def unit_frame(store: Store, ind: Indicator, q: Q) -> pl.DataFrame:
     """Every unit of ``ind`` at ``q`` with its ``authority``, ``area``, ``team`` and ``worker`` groups."""
-    frame = _group_columns(run(store, attributed_sql(ind, q)), q.settings)
-    drop = [c for c in frame.columns if c.startswith("by_") and c != "by_worker_name"] + ["unit_no"]
-    return frame.drop([c for c in drop if c in frame.columns]).rename({"by_worker_name": "worker_name"})
+    return attributed_frame(store, ind.units_sql(q), q, ind.attribution)
 
 
 @dataclass(frozen=True)
@@ -169,26 +118,41 @@ def aggregate(ind: Indicator, units: pl.DataFrame, level: Level, settings: Setti
 
 def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end: dt.date | None = None,
              levels: Sequence[Level] = LEVELS, codes: Sequence[str] | None = None,
-             settings: Settings = DEFAULT_SETTINGS, prepared: bool = False) -> list[Row]:
-    """Every chosen indicator at every chosen level. Call :func:`prepare` first or pass ``prepared=False``."""
+             settings: Settings = DEFAULT_SETTINGS, prepared: bool = False,
+             shared: bool | None = None) -> list[Row]:
+    """Every chosen indicator at every chosen level, in catalogue order.
+
+    ``prepared``: :func:`prepare` has been called on this store. ``shared``: compute the derivations indicators
+    share (periods of care, open cases, who holds each case) once per date into temporary tables (default: when
+    more than three indicators are asked for); the results are the same either way.
+    """
     if not prepared:
         prepare(store, settings)
     reg = registry()
     chosen = [reg.get(c) for c in codes] if codes else list(reg)
     empty = _empty_tables(store, (t for ind in chosen for t in ind.requires))
     known = _known_groups(store) if any(lv in ("area", "team") for lv in levels) else {}
-    rows: list[Row] = []
-    for ind in chosen:
-        missing = [t for t in ind.requires if t in empty]
-        if missing:
-            result = NotEnoughData(f"no {', '.join(missing)} records have been loaded")
-            rows.extend(Row(ind.code, lv, settings.authority_name if lv == "authority" else UNALLOCATED,
-                            result, status(ind, result)) for lv in levels)
-            continue
-        units = unit_frame(store, ind, query_for(ind, as_at, start, end, settings))
-        for lv in levels:
-            rows.extend(aggregate(ind, units, lv, settings, known.get(lv, ())))
-    return rows
+    share = len(chosen) > 3 if shared is None else shared
+    points = {ind.code: query_for(ind, as_at, start, end, settings) for ind in chosen}
+    results: dict[str, list[Row]] = {}
+    for day in sorted({q.as_at for q in points.values()}):
+        group = [ind for ind in chosen if points[ind.code].as_at == day]
+        tables = materialise(store, Q(as_at=day, settings=settings)).tables if share else ()
+        try:
+            for ind in group:
+                missing = [t for t in ind.requires if t in empty]
+                if missing:
+                    # No data anywhere: one row per level, for the whole authority, saying so.
+                    result = NotEnoughData(f"no {', '.join(missing)} records have been loaded")
+                    results[ind.code] = [Row(ind.code, lv, settings.authority_name, result, status(ind, result))
+                                         for lv in levels]
+                    continue
+                units = unit_frame(store, ind, replace(points[ind.code], tables=tables))
+                results[ind.code] = [row for lv in levels
+                                     for row in aggregate(ind, units, lv, settings, known.get(lv, ()))]
+        finally:
+            release(store, Q(as_at=day, tables=tables))
+    return [row for ind in chosen for row in results[ind.code]]
 
 
 def units(store: Store, code: str, as_at: dt.date, *, start: dt.date | None = None, end: dt.date | None = None,

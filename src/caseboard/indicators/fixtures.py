@@ -52,3 +52,4 @@ def clear_tables(store: Store, names: Sequence[str] | None = None) -> None:
     """Empty canonical tables (between worked examples sharing one store)."""
     for name in names or list(TABLES_BY_NAME):
         store.execute(f"DELETE FROM {name}")
+

@@ -16,7 +16,9 @@ the due date, or for a working-day rule also the non-working days after it, see 
 Rolling rules ("then at intervals of not more than six months") are chains: each event is due a fixed interval
 after the one before, so one late event does not make every later one late. A record also has one *pending*
 item, due after its last event; for a record that has ended it is kept only if it fell due while the record was
-open (a review missed before the plan ended), so nothing is due on a closed case.
+open (a review missed before the plan ended), so nothing is due on a closed case. An item never done stays the
+pending one: later items are not invented on top of it (the rules time each event from the one before, which
+never happened), so a plan with no review at all owes one overdue review, not one per six months.
 """
 
 from __future__ import annotations
@@ -92,6 +94,29 @@ def _single(q: Q, *, item: str, rule: str, table: str, done: str, interval: Inte
     ) x"""
 
 
+#: The rule behind each schedule, as shown with every due item (worklists) and in the catalogue.
+RULES: dict[str, str] = {
+    "assessment": "Working Together 2023 ch.3: assessment concluded within 45 working days (rulebook 2.1)",
+    "initial_conference": "Working Together 2023 ch.3: ICPC within 15 working days of the strategy discussion "
+                          "that started the s47 enquiry (rulebook 3.2-3.3)",
+    "cp_review": "Working Together 2023 ch.3: first CP review within 3 months of the ICPC, then at most "
+                 "6-monthly (rulebook 3.5)",
+    "cp_visit": "Local standard (no statutory frequency): CP visit, child seen, every 10 working days by default "
+                "(setting cp_visit_interval_working_days; rulebook 3.6)",
+    "lac_review": "CPPCR 2010 reg 33: first review within 20 working days of becoming looked after, second within "
+                  "3 months, then at most 6-monthly",
+    "lac_visit": "CPPCR 2010 reg 28(2): visit within 1 week of a placement starting, then at most 6-weekly in its "
+                 "first year, then 3-monthly if long-term, else 6-weekly",
+    "health": "CPPCR 2010 regs 7-8: initial health assessment before the first review (20 working days), then "
+              "reviews 6-monthly under 5 and yearly from 5",
+    "pep": "Promoting the education of looked-after children (2018): PEP in place for the first review, reviewed "
+           "every school term (rulebook 5.2.4; settings pep_min_age, pep_max_age)",
+    "pathway_plan": "CPPCR 2010 regs 42-43 and Care Leavers (England) Regs 2010 reg 7: pathway plan by 16y3m, "
+                    "reviewed at least every 6 months by default (setting pathway_plan_review_months; "
+                    "rulebook 6.2.2-6.2.3)",
+}
+
+
 # --- the rules ----------------------------------------------------------------------------------------------
 ASSESSMENT = Interval(45, "working_days")
 ICPC = Interval(15, "working_days")
@@ -105,7 +130,7 @@ HEALTH_UNDER_5, HEALTH_5_PLUS = Interval(6, "months"), Interval(12, "months")
 
 def assessments(q: Q) -> str:
     return _single(q, item="'assessment'", table="assessments", done="t.authorised_date", interval=ASSESSMENT,
-                   rule="Working Together 2023 ch.3: assessment concluded within 45 working days (rulebook 2.1)")
+                   rule=RULES["assessment"])
 
 
 def icpc(q: Q) -> str:
@@ -113,7 +138,7 @@ def icpc(q: Q) -> str:
     enquiries where the conference was found unnecessary have none (CIN ICPCnotRequired)."""
     return _single(q, item="'initial_conference'", table="s47_enquiries", done="t.icpc_date", interval=ICPC,
                    where="NOT COALESCE(t.icpc_not_required, FALSE)",
-                   rule="Working Together 2023 ch.3: ICPC within 15 working days of the strategy discussion (rulebook 3.3)")
+                   rule=RULES["initial_conference"])
 
 
 def _plans(q: Q) -> str:
@@ -130,15 +155,13 @@ def cp_reviews(q: Q) -> str:
     return chain(q, item="'cp_review'", records=_plans(q),
                  events="SELECT child_id, review_date AS event_date FROM cp_reviews",
                  first=CP_FIRST_REVIEW, then=CP_LATER_REVIEWS,
-                 rule="Working Together 2023 ch.3: first CP review within 3 months of the ICPC, then at most "
-                      "6-monthly (rulebook 3.5)")
+                 rule=RULES["cp_review"])
 
 
 def cp_visits(q: Q) -> str:
     every = Interval(q.settings.cp_visit_interval_working_days, "working_days")
     return chain(q, item="'cp_visit'", records=_plans(q), events=_visits(q, "cp"), first=every, then=every,
-                 rule=f"Local standard (no statutory frequency): CP visit, child seen, every {every.text} "
-                      "(rulebook 3.6; setting cp_visit_interval_working_days)")
+                 rule=RULES["cp_visit"])
 
 
 def _periods(q: Q) -> str:
@@ -151,8 +174,7 @@ def lac_reviews(q: Q) -> str:
     return chain(q, item="'lac_review'", records=_periods(q),
                  events="SELECT child_id, review_date AS event_date FROM lac_reviews",
                  first=LAC_FIRST_REVIEW, then=then,
-                 rule="CPPCR 2010 reg 33: first review within 20 working days of becoming looked after, second "
-                      "within 3 months, then at most 6-monthly")
+                 rule=RULES["lac_review"])
 
 
 def lac_visits(q: Q) -> str:
@@ -165,8 +187,7 @@ def lac_visits(q: Q) -> str:
     long_term = f"prev_date >= {add_months('record_start', 12)} AND placement IN {in_list(q.settings.long_term_placement_codes)}"
     return chain(q, item="'lac_visit'", records=records, events=_visits(q, "lac"), first=LAC_FIRST_VISIT,
                  then=Choice(((long_term, LAC_LONG_TERM_VISITS),), LAC_VISITS),
-                 rule="CPPCR 2010 reg 28(2): visit within 1 week of a placement starting, then at most 6-weekly in "
-                      "its first year, then 3-monthly if long-term, else 6-weekly")
+                 rule=RULES["lac_visit"])
 
 
 def health(q: Q) -> str:
@@ -180,8 +201,7 @@ def health(q: Q) -> str:
                  records=_periods(q), first=IHA, then=then, window_start=add_months("r.record_start", -3),
                  events="SELECT child_id, assessment_date AS event_date FROM health_assessments "
                         "WHERE kind IN ('initial', 'review')",
-                 rule="CPPCR 2010 regs 7-8: initial health assessment before the first review (20 working days), "
-                      "then reviews 6-monthly under 5 and yearly from 5")
+                 rule=RULES["health"])
 
 
 def peps(q: Q) -> str:
@@ -192,8 +212,7 @@ def peps(q: Q) -> str:
     due = f"GREATEST(t.term_end, {IHA.due('p.record_start')})"
     age_at_term = "t.term_start >= CAST(p.dob + INTERVAL {n} YEAR AS DATE)"
     return f"""
-    {_select("'pep'", "Promoting the education of looked-after children (2018): PEP in place for the first "
-             "review, reviewed every school term (rulebook 5.2.4; settings pep_min_age, pep_max_age)")}
+    {_select("'pep'", RULES["pep"])}
     FROM (
       SELECT p.child_id, p.record_start, p.record_end, 1 AS seq, t.term_start AS clock_start, {due} AS due_date,
              {due} AS on_time_until,
@@ -216,8 +235,7 @@ def pathway_plans(q: Q) -> str:
     return chain(q, item="'pathway_plan'", records=records, first=Interval(3, "months"), then=every,
                  window_start=add_months("r.record_start", -12),
                  events="SELECT child_id, plan_date AS event_date FROM pathway_plans",
-                 rule=f"CPPCR 2010 regs 42-43 and Care Leavers (England) Regs 2010 reg 7: pathway plan by 16y3m, "
-                      f"reviewed at least every {every.text} (rulebook 6.2.2-6.2.3)")
+                 rule=RULES["pathway_plan"])
 
 
 @dataclass(frozen=True)

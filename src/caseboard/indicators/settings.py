@@ -14,55 +14,63 @@ from typing import Any
 from caseboard.calendar import DEFAULT_CALENDAR, Calendar
 
 
+def _setting(default: Any, doc: str) -> Any:
+    """A setting's default with its explanation (shown in the generated catalogue)."""
+    return field(default=default, metadata={"doc": doc})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Local choices, with the common default for each (rulebook section in brackets)."""
 
-    #: ONS mid-year estimate of children aged 0-17 for rates per 10,000 (rulebook §9). Norfolk-sized default;
-    #: set the latest published estimate for your authority and state its vintage.
-    population_0_17: int = 172_000
-    #: Name of the authority, the single group at the authority level.
-    authority_name: str = "Authority"
+    population_0_17: int = _setting(
+        172_000, "ONS mid-year estimate of children aged 0-17, for rates per 10,000 (rulebook §9). Norfolk-sized "
+                 "default: set your authority's latest estimate and note its vintage.")
+    authority_name: str = _setting("Authority", "Name of the single group at the authority level.")
 
-    #: Legal statuses of short breaks, excluded from the looked-after measures (CPPCR 2010 reg 48; §0).
-    short_break_legal_statuses: tuple[str, ...] = ("V3", "V4")
-    #: Reasons for a new episode that do not start a new placement: L is a change of legal status only (§5.3.1).
-    same_placement_rne: tuple[str, ...] = ("L",)
+    short_break_legal_statuses: tuple[str, ...] = _setting(
+        ("V3", "V4"), "Legal statuses of short breaks, left out of the looked-after measures (CPPCR 2010 reg 48; "
+                      "rulebook §0).")
+    same_placement_rne: tuple[str, ...] = _setting(
+        ("L",), "Reasons for a new episode that do not start a new placement: L, a change of legal status only "
+                "(rulebook 5.3.1; whether T/U/B moves count is K).")
 
-    #: Child protection visits: no statutory frequency; the common local standard is every 10 working days (§3.6, K).
-    cp_visit_interval_working_days: int = 10
-    #: A visit counts only if the child was seen (``seen`` not recorded as false) (§3.6).
-    visits_need_child_seen: bool = True
+    cp_visit_interval_working_days: int = _setting(
+        10, "Child protection visits: no statutory frequency; the common local standard is every 10 working days "
+            "(rulebook 3.6, K).")
+    visits_need_child_seen: bool = _setting(
+        True, "A visit counts only if the child was seen (seen not recorded as false) (rulebook 3.6).")
+    long_term_placement_codes: tuple[str, ...] = _setting(
+        ("U1", "U4"), "Placements intended to last until 18, visited 3-monthly after their first year (CPPCR 2010 "
+                      "reg 28(2)(c)(i)). The SSDA903 has no such flag: long-term fostering codes stand in (K).")
 
-    #: CPPCR 2010 reg 28(2)(c)(i): placements intended to last until 18 are visited 3-monthly after their first
-    #: year. The SSDA903 has no such flag; long-term fostering placement codes stand in for it (K).
-    long_term_placement_codes: tuple[str, ...] = ("U1", "U4")
+    pep_min_age: int = _setting(
+        5, "Personal education plans, reviewed every school term (rulebook 5.2.4, K), for children of statutory "
+           "school age, approximated by age at the term's start: at least this ...")
+    pep_max_age: int = _setting(16, "... and under this.")
 
-    #: Initial health assessment: leave out periods of care that ended within 20 working days (§5.2.1, K).
-    iha_exclude_short_periods: bool = True
+    pathway_plan_review_months: int = _setting(
+        6, "Pathway plans reviewed at least this often, in months (Care Leavers (England) Regs 2010 reg 7; "
+           "rulebook 6.2.3, K).")
+    pathway_plan_categories: tuple[str, ...] = _setting(
+        ("relevant", "former_relevant"), "Care leaver categories the pathway-plan and keeping-in-touch measures "
+                                         "cover (CA 1989 ss23A, 23C).")
+    care_leaver_max_age: int = _setting(
+        21, "Care leavers are counted under this age (duties run to 21; to 25 on request).")
+    care_leaver_contact_days: int = _setting(
+        56, "Care leavers: local contact standard in days (8 weeks, e.g. LBHF local offer; rulebook 6.2.4, K).")
 
-    #: Personal education plans: reviewed every school term (§5.2.4, K) for children of statutory school age,
-    #: approximated by age on the as-at date: ``pep_min_age <= age < pep_max_age``.
-    pep_min_age: int = 5
-    pep_max_age: int = 16
+    rereferral_months: int = _setting(12, "Re-referral window in calendar months (rulebook 1.3).")
+    rereferral_include_nfa: bool = _setting(
+        True, "NFA referrals count on both sides of a re-referral unless the local definition differs "
+              "(rulebook 1.3, K).")
 
-    #: Pathway plans reviewed at least every 6 months (Care Leavers (England) Regs 2010 reg 7; §6.2.3, K)
-    #: for these care leaver categories, up to this age (duties run to 21; to 25 on request).
-    pathway_plan_review_months: int = 6
-    pathway_plan_categories: tuple[str, ...] = ("relevant", "former_relevant")
-    care_leaver_max_age: int = 21
-    #: Care leavers: the local contact standard, in days (8 weeks, e.g. LBHF local offer; §6.2.4, K).
-    care_leaver_contact_days: int = 56
+    worklist_horizon_days: int = _setting(
+        7, "Worklists show items falling due within this many days of the date, and everything overdue.")
 
-    #: Re-referrals: within 12 months; NFA referrals count on both sides unless local definition differs (§1.3, K).
-    rereferral_months: int = 12
-    rereferral_include_nfa: bool = True
-
-    #: Worklists: show items falling due within this many days of the as-at date (and everything overdue).
-    worklist_horizon_days: int = 7
-
-    #: Working days and school terms (bank holidays, local closure days, term dates).
-    calendar: Calendar = field(default=DEFAULT_CALENDAR, compare=False)
+    calendar: Calendar = field(default=DEFAULT_CALENDAR, compare=False, metadata={
+        "doc": "Working days and school terms: bank holidays, local closure days (none by default), term dates "
+               "(a default English pattern). See caseboard.calendar."})
 
     def with_(self, **changes: Any) -> "Settings":
         """A copy with some settings changed (unknown names are refused, not ignored)."""
@@ -71,6 +79,11 @@ class Settings:
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
         return replace(self, **changes)
+
+    @classmethod
+    def described(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, explanation) of every setting, for the catalogue."""
+        return [(f.name, f.default, f.metadata.get("doc", "")) for f in fields(cls)]
 
 
 DEFAULT_SETTINGS = Settings()

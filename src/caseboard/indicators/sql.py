@@ -57,19 +57,16 @@ def add_days(expr: str, days: int) -> str:
     return f"({expr} + {days})" if days >= 0 else f"({expr} - {-days})"
 
 
-def ordinal(expr: str) -> str:
-    """The working-day ordinal of a date (working days on or before it)."""
-    return f"(SELECT k.working_day_ordinal FROM calendar k WHERE k.date = {expr})"
-
-
-def _working_day(ordinal_sql: str) -> str:
-    # Equality on the ordinal of a working day is unique: an index lookup on every engine, no MIN/MAX to plan.
-    return f"(SELECT k.date FROM calendar k WHERE k.working_day_ordinal = {ordinal_sql} AND k.is_working_day)"
+def _working_day_after(expr: str, n: int) -> str:
+    # One correlated subquery with a join inside (not two nested ones): every engine decorrelates it into a
+    # hash join on the calendar; nested scalar subqueries cost seconds on a county's worth of rows.
+    return (f"(SELECT k2.date FROM calendar k1 JOIN calendar k2 ON k2.working_day_ordinal = k1.working_day_ordinal "
+            f"+ {n} AND k2.is_working_day WHERE k1.date = {expr})")
 
 
 def add_working_days(expr: str, n: int) -> str:
     """The ``n``-th working day after ``expr``: the working day whose ordinal is ``n`` more."""
-    return _working_day(f"{ordinal(expr)} + {n}")
+    return _working_day_after(expr, n)
 
 
 def last_day_within_working_days(expr: str, n: int) -> str:
@@ -79,7 +76,7 @@ def last_day_within_working_days(expr: str, n: int) -> str:
     within the count (no working day has passed), so lateness is judged against this date, not the deadline.
     It is the day before the (``n`` + 1)-th working day.
     """
-    return f"({_working_day(f'{ordinal(expr)} + {n + 1}')} - 1)"
+    return f"({_working_day_after(expr, n + 1)} - 1)"
 
 
 Unit = Literal["working_days", "days", "months"]

@@ -1,0 +1,161 @@
+"""The ``indicators`` and ``worklist`` commands, registered on the main CLI by :func:`register`.
+
+``caseboard indicators --as-at 2025-03-31 --by team --format json`` gives every indicator for every team;
+``caseboard indicators --explain cp_reviews_on_time`` explains one; ``caseboard worklist --as-at 2025-03-31
+--team "Safeguarding 1"`` lists what is overdue or falling due. Each takes ``--db`` like every other command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from enum import Enum
+from typing import Annotated, Optional
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table as RichTable
+
+from caseboard.store import DEFAULT_DB, Store, open_store
+
+console = Console()
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="CASEBOARD_DB",
+                 help=f"Database: a file for the embedded default (default {DEFAULT_DB}) or a postgresql:// URL."),
+]
+
+
+class Level(str, Enum):
+    authority = "authority"
+    area = "area"
+    team = "team"
+    worker = "worker"
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        console.print(f"[red]{option} {value!r} is not a date: expected yyyy-mm-dd[/red]")
+        raise typer.Exit(2) from None
+
+
+def _open(db: str | None) -> Store:
+    try:
+        return open_store(db)
+    except Exception as exc:  # a wrong URL or a locked file: say so plainly
+        console.print(f"[red]Cannot open the database {db or DEFAULT_DB}: {exc}[/red]")
+        raise typer.Exit(1) from None
+
+
+def _emit(frame: pl.DataFrame, fmt: Format, title: str) -> None:
+    if fmt is Format.json:
+        typer.echo(json.dumps(frame.to_dicts(), default=str, indent=2))
+    elif fmt is Format.csv:
+        buffer = io.StringIO()
+        frame.write_csv(buffer)
+        typer.echo(buffer.getvalue(), nl=False)
+    else:
+        table = RichTable(title=title)
+        for name in frame.columns:
+            table.add_column(name)
+        for row in frame.iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+def _shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    return {"%": f"{value:.1f}%", "count": f"{value:,.0f}", "rate_per_10k": f"{value:.1f}"}.get(unit, f"{value:.2f}")
+
+
+def indicators(
+    as_at: Annotated[Optional[str], typer.Option("--as-at", help="The date (yyyy-mm-dd) the service is seen as at.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help="Period start for period measures (default: 1 April of the reporting year).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Period end for period measures (default: the as-at date).")] = None,
+    by: Annotated[list[Level], typer.Option("--by", help="Level(s) to break down by.")] = [Level.authority],  # noqa: B006
+    code: Annotated[Optional[list[str]], typer.Option("--code", help="Only these indicators (repeatable).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    explain: Annotated[Optional[str], typer.Option("--explain", help="Explain one indicator and stop.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Indicators as at a date, by authority, area, team or worker."""
+    from caseboard.indicators.docs import indicator_markdown
+    from caseboard.indicators.engine import evaluate
+    from caseboard.indicators.registry import registry
+
+    reg = registry()
+    for c in ([explain] if explain else []) + list(code or []):
+        if c not in reg.codes():
+            console.print(f"[red]No indicator {c!r}. Known: {', '.join(reg.codes())}[/red]")
+            raise typer.Exit(2)
+    if explain:
+        console.print(Markdown(indicator_markdown(reg.get(explain))))
+        return
+    day = _date(as_at, "--as-at")
+    if day is None:
+        console.print("[red]--as-at is required (or --explain CODE)[/red]")
+        raise typer.Exit(2)
+    store = _open(db)
+    try:
+        rows = evaluate(store, day, start=_date(from_, "--from"), end=_date(to, "--to"),
+                        levels=[lv.value for lv in by], codes=code or None)  # type: ignore[misc]
+    finally:
+        store.close()
+    records = [r.as_dict() for r in rows]
+    if fmt is Format.json:
+        typer.echo(json.dumps(records, default=str, indent=2))
+        return
+    units = {ind.code: ind.unit for ind in reg}
+    frame = pl.DataFrame([{**{k: r.get(k) for k in ("code", "level", "group", "numerator", "denominator")},
+                           "value": _shown(r["value"], units[r["code"]]) if fmt is Format.table else r["value"],
+                           "status": r["status"]} for r in records],
+                         schema={"code": pl.Utf8, "level": pl.Utf8, "group": pl.Utf8, "numerator": pl.Float64,
+                                 "denominator": pl.Float64, "value": pl.Utf8 if fmt is Format.table else pl.Float64,
+                                 "status": pl.Utf8})
+    _emit(frame, fmt, f"Indicators as at {day}")
+
+
+def worklist(
+    as_at: Annotated[str, typer.Option("--as-at", help="The date (yyyy-mm-dd).")],
+    team: Annotated[Optional[str], typer.Option("--team", help="Only this team (name or code).")] = None,
+    worker: Annotated[Optional[str], typer.Option("--worker", help="Only this worker (id).")] = None,
+    area: Annotated[Optional[str], typer.Option("--area", help="Only this area (name or code).")] = None,
+    days: Annotated[Optional[int], typer.Option("--days", help="Show items due within this many days (default 7).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Statutory items overdue or falling due, most urgent first."""
+    from caseboard.worklists import worklist as build
+
+    day = _date(as_at, "--as-at")
+    assert day is not None
+    store = _open(db)
+    try:
+        frame = build(store, day, team=team, worker=worker, area=area, horizon_days=days)
+    finally:
+        store.close()
+    if fmt is Format.table:
+        frame = frame.drop("rule")
+    who = worker or team or area or "the authority"
+    _emit(frame, fmt, f"Worklist for {who} as at {day}: {frame.height} item{'s' if frame.height != 1 else ''}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``indicators`` and ``worklist`` to the main CLI."""
+    app.command("indicators")(indicators)
+    app.command("worklist")(worklist)
