@@ -83,16 +83,20 @@ def _shown(value: float | None, unit: str) -> str:
     return {"%": f"{value:.1f}%", "count": f"{value:,.0f}", "rate_per_10k": f"{value:.1f}"}.get(unit, f"{value:.2f}")
 
 
-def indicators(
-    as_at: Annotated[Optional[str], typer.Option("--as-at", help="The date (yyyy-mm-dd) the service is seen as at.")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", help="Period start for period measures (default: 1 April of the reporting year).")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="Period end for period measures (default: the as-at date).")] = None,
-    by: Annotated[list[Level], typer.Option("--by", help="Level(s) to break down by.")] = [Level.authority],  # noqa: B006
-    code: Annotated[Optional[list[str]], typer.Option("--code", help="Only these indicators (repeatable).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    explain: Annotated[Optional[str], typer.Option("--explain", help="Explain one indicator and stop.")] = None,
-    db: DbOption = None,
-) -> None:
+AsAt = Annotated[Optional[str], typer.Option("--as-at", help="The date (yyyy-mm-dd) the service is seen as at.")]
+From = Annotated[Optional[str], typer.Option(
+    "--from", help="Period start for period measures (default: 1 April of the reporting year).")]
+To = Annotated[Optional[str], typer.Option("--to", help="Period end for period measures (default: the as-at date).")]
+By = Annotated[list[Level], typer.Option("--by", help="Level(s) to break down by (repeatable).")]
+Codes = Annotated[Optional[list[str]], typer.Option("--code", help="Only these indicators (repeatable).")]
+Explain = Annotated[Optional[str], typer.Option("--explain", help="Explain one indicator and stop.")]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+def indicators(as_at: AsAt = None, from_: From = None, to: To = None,
+               by: By = [Level.authority],  # noqa: B006 - Typer reads the default, never mutates it
+               code: Codes = None, fmt: FormatOption = Format.table, explain: Explain = None,
+               db: DbOption = None) -> None:
     """Indicators as at a date, by authority, area, team or worker."""
     from caseboard.indicators.docs import indicator_markdown
     from caseboard.indicators.engine import evaluate
@@ -135,8 +139,8 @@ def worklist(
     team: Annotated[Optional[str], typer.Option("--team", help="Only this team (name or code).")] = None,
     worker: Annotated[Optional[str], typer.Option("--worker", help="Only this worker (id).")] = None,
     area: Annotated[Optional[str], typer.Option("--area", help="Only this area (name or code).")] = None,
-    days: Annotated[Optional[int], typer.Option("--days", help="Show items due within this many days (default 7).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    days: Annotated[Optional[int], typer.Option("--days", help="Items due within this many days (default 7).")] = None,
+    fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
     """Statutory items overdue or falling due, most urgent first."""

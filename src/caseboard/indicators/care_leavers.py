@@ -31,7 +31,8 @@ PATHWAY = Indicator(
     denominator="Relevant and former relevant care leavers under 21.",
     source="Care Leavers (England) Regulations 2010 (SI 2010/2571) reg 7 (review at least every 6 months); "
            "CPPCR 2010 regs 42-43; rulebook 6.2.2-6.2.3 (K)",
-    units_sql=lambda q: not_overdue(pathway_plans(q), q), requires=("care_leavers",), schedule="pathway_plan",
+    units_sql=lambda q: not_overdue(pathway_plans(q, current=True), q), requires=("care_leavers",),
+    schedule="pathway_plan",
     target=95, green=95, amber=85,
     settings_used=("pathway_plan_review_months", "pathway_plan_categories", "care_leaver_max_age"),
     examples=(

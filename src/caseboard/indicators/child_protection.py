@@ -187,7 +187,7 @@ CP_REVIEWS = Indicator(
 
 
 def _visits(q: Q) -> str:
-    return not_overdue(cp_visits(q), q)
+    return not_overdue(cp_visits(q, current=True), q)
 
 
 CP_VISITS = Indicator(

@@ -138,6 +138,7 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
     for day in sorted({q.as_at for q in points.values()}):
         group = [ind for ind in chosen if points[ind.code].as_at == day]
         tables = materialise(store, Q(as_at=day, settings=settings)).tables if share else ()
+        frames: dict[tuple[str, str], pl.DataFrame] = {}
         try:
             for ind in group:
                 missing = [t for t in ind.requires if t in empty]
@@ -147,7 +148,11 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
                     results[ind.code] = [Row(ind.code, lv, settings.authority_name, result, status(ind, result))
                                          for lv in levels]
                     continue
-                units = unit_frame(store, ind, replace(points[ind.code], tables=tables))
+                q = replace(points[ind.code], tables=tables)
+                key = (ind.units_sql(q), ind.attribution)  # e.g. a count and its rate share their units
+                if key not in frames:
+                    frames[key] = attributed_frame(store, key[0], q, ind.attribution)
+                units = frames[key]
                 results[ind.code] = [row for lv in levels
                                      for row in aggregate(ind, units, lv, settings, known.get(lv, ()))]
         finally:

@@ -67,7 +67,7 @@ HEALTH_UP_TO_DATE = Indicator(
     denominator="Children looked after at the date.",
     source=f"{CPPCR} regs 7-8 (review at least once every 6 months before the fifth birthday, every 12 months "
            "after); rulebook 5.2.2",
-    units_sql=lambda q: not_overdue(health(q), q), requires=("lac_episodes", "health_assessments"),
+    units_sql=lambda q: not_overdue(health(q, current=True), q), requires=("lac_episodes", "health_assessments"),
     schedule="health", target=90, green=90, amber=80,
     examples=(
         Example("A three-year-old reviewed 15 August 2024 was due again on 15 February 2025 (6 months); a "
@@ -96,9 +96,8 @@ HEALTH_UP_TO_DATE = Indicator(
 def _pep_current(q: Q) -> str:
     return f"""
     SELECT child_id, done_date IS NOT NULL AS in_numerator, clock_start AS term_start, done_date AS pep_date
-    FROM ({peps(q)}) p
-    WHERE record_end IS NULL
-      AND clock_start = (SELECT MAX(term_start) FROM calendar WHERE term_start <= {q.at})"""
+    FROM ({peps(q, current=True)}) p
+    WHERE record_end IS NULL"""
 
 
 PEP_CURRENT = Indicator(

@@ -166,7 +166,8 @@ LAC_VISITS = Indicator(
     denominator="Children looked after at the date.",
     source="Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959) reg 28(2); "
            "rulebook 5.1.3",
-    units_sql=lambda q: not_overdue(lac_visits(q), q), requires=("lac_episodes", "visits"), schedule="lac_visit",
+    units_sql=lambda q: not_overdue(lac_visits(q, current=True), q), requires=("lac_episodes", "visits"),
+    schedule="lac_visit",
     target=95, green=95, amber=85, settings_used=("long_term_placement_codes", "visits_need_child_seen"),
     examples=(
         Example("The first visit is due within one week of the placement starting: on 28 March the placement of "

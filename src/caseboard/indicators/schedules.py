@@ -39,14 +39,15 @@ def _select(item: str, rule: str) -> str:
 
 
 def chain(q: Q, *, item: str, rule: str, records: str, events: str, first: Rule, then: Rule,
-          window_start: str = "r.record_start") -> str:
+          window_start: str = "r.record_start", current: bool = False) -> str:
     """Due items of a rolling rule.
 
     ``records`` yields ``child_id, record_start, record_end`` (plus any columns the rules' conditions use);
     ``events`` yields ``child_id, event_date``; an event belongs to a record when it falls between
     ``window_start`` and the record's end (or the as-at date). Item 1 is due ``first`` after the record's start;
     each later item ``then`` after the event before it. In ``then``'s conditions ``prev_date`` and ``prev_seq``
-    name that previous event and its number.
+    name that previous event and its number. ``current`` keeps only each record's pending item (what "not
+    overdue now" and worklists read), skipping the timing of every past event.
     """
     ev = f"""
       SELECT r.*, e.event_date,
@@ -54,14 +55,15 @@ def chain(q: Q, *, item: str, rule: str, records: str, events: str, first: Rule,
       FROM rec r JOIN (SELECT DISTINCT child_id, event_date FROM ({events}) e0 WHERE event_date <= {q.at}) e
         ON e.child_id = r.child_id AND e.event_date >= {window_start}
        AND e.event_date <= COALESCE(r.record_end, {q.at})"""
-    return f"""
-    WITH rec AS ({records}),
-    ev AS ({ev}),
-    steps AS (
+    past = """
       SELECT ev.*, LAG(event_date) OVER (PARTITION BY child_id, record_start ORDER BY event_date) AS prev_date,
              seq - 1 AS prev_seq
       FROM ev
-      UNION ALL
+      UNION ALL"""
+    return f"""
+    WITH rec AS ({records}),
+    ev AS ({ev}),
+    steps AS ({"" if current else past}
       SELECT r.*, CAST(NULL AS DATE) AS event_date, COALESCE(a.n, 0) + 1 AS seq, a.last_date AS prev_date,
              COALESCE(a.n, 0) AS prev_seq
       FROM rec r LEFT JOIN (
@@ -128,12 +130,12 @@ IHA = Interval(20, "working_days")
 HEALTH_UNDER_5, HEALTH_5_PLUS = Interval(6, "months"), Interval(12, "months")
 
 
-def assessments(q: Q) -> str:
+def assessments(q: Q, current: bool = False) -> str:
     return _single(q, item="'assessment'", table="assessments", done="t.authorised_date", interval=ASSESSMENT,
                    rule=RULES["assessment"])
 
 
-def icpc(q: Q) -> str:
+def icpc(q: Q, current: bool = False) -> str:
     """Initial conferences, due 15 working days after the strategy discussion that started the s47 enquiry;
     enquiries where the conference was found unnecessary have none (CIN ICPCnotRequired)."""
     return _single(q, item="'initial_conference'", table="s47_enquiries", done="t.icpc_date", interval=ICPC,
@@ -151,17 +153,17 @@ def _visits(q: Q, kind: str) -> str:
     return f"SELECT child_id, visit_date AS event_date FROM visits WHERE kind = {lit(kind)}{seen}"
 
 
-def cp_reviews(q: Q) -> str:
+def cp_reviews(q: Q, current: bool = False) -> str:
     return chain(q, item="'cp_review'", records=_plans(q),
                  events="SELECT child_id, review_date AS event_date FROM cp_reviews",
                  first=CP_FIRST_REVIEW, then=CP_LATER_REVIEWS,
-                 rule=RULES["cp_review"])
+                 rule=RULES["cp_review"], current=current)
 
 
-def cp_visits(q: Q) -> str:
+def cp_visits(q: Q, current: bool = False) -> str:
     every = Interval(q.settings.cp_visit_interval_working_days, "working_days")
     return chain(q, item="'cp_visit'", records=_plans(q), events=_visits(q, "cp"), first=every, then=every,
-                 rule=RULES["cp_visit"])
+                 rule=RULES["cp_visit"], current=current)
 
 
 def _periods(q: Q) -> str:
@@ -169,15 +171,15 @@ def _periods(q: Q) -> str:
             f"FROM ({periods(q)}) p WHERE NOT short_break")
 
 
-def lac_reviews(q: Q) -> str:
+def lac_reviews(q: Q, current: bool = False) -> str:
     then = Choice((("prev_seq = 1", LAC_SECOND_REVIEW),), LAC_LATER_REVIEWS)
     return chain(q, item="'lac_review'", records=_periods(q),
                  events="SELECT child_id, review_date AS event_date FROM lac_reviews",
                  first=LAC_FIRST_REVIEW, then=then,
-                 rule=RULES["lac_review"])
+                 rule=RULES["lac_review"], current=current)
 
 
-def lac_visits(q: Q) -> str:
+def lac_visits(q: Q, current: bool = False) -> str:
     """Placement by placement (CPPCR 2010 reg 28(2)): within a week of the placement starting, then at most every
     six weeks in its first year, then 3-monthly where the placement is long-term (``Settings.
     long_term_placement_codes``) and six-weekly otherwise. The special cases of reg 28(3)-(6) (placed with parents
@@ -187,10 +189,10 @@ def lac_visits(q: Q) -> str:
     long_term = f"prev_date >= {add_months('record_start', 12)} AND placement IN {in_list(q.settings.long_term_placement_codes)}"
     return chain(q, item="'lac_visit'", records=records, events=_visits(q, "lac"), first=LAC_FIRST_VISIT,
                  then=Choice(((long_term, LAC_LONG_TERM_VISITS),), LAC_VISITS),
-                 rule=RULES["lac_visit"])
+                 rule=RULES["lac_visit"], current=current)
 
 
-def health(q: Q) -> str:
+def health(q: Q, current: bool = False) -> str:
     """Item 1 is the initial health assessment, due before the first review (20 working days; an assessment in
     the 3 months before the period counts: CPPCR 2010 reg 7); later items are reviews, 6-monthly before the fifth
     birthday and yearly after (reg 7/8). A review falls to the yearly rule when the child would be five before
@@ -201,14 +203,17 @@ def health(q: Q) -> str:
                  records=_periods(q), first=IHA, then=then, window_start=add_months("r.record_start", -3),
                  events="SELECT child_id, assessment_date AS event_date FROM health_assessments "
                         "WHERE kind IN ('initial', 'review')",
-                 rule=RULES["health"])
+                 rule=RULES["health"], current=current)
 
 
-def peps(q: Q) -> str:
+def peps(q: Q, current: bool = False) -> str:
     """One PEP per school term for each looked-after child of PEP age at the term's start (rulebook 5.2.4,
     termly: K). The term's PEP is due at the term's end, or for a child who has just come into care in time for
-    the first review (20 working days), whichever is later. Terms come from the ``calendar`` table."""
+    the first review (20 working days), whichever is later. Terms come from the ``calendar`` table; ``current``
+    keeps only the current term (the latest to have started by the as-at date)."""
     s = q.settings
+    latest = f"(SELECT MAX(term_start) FROM calendar WHERE term_start <= {q.at})"
+    terms = f"t.term_start = {latest}" if current else f"t.term_start <= {q.at}"
     due = f"GREATEST(t.term_end, {IHA.due('p.record_start')})"
     age_at_term = "t.term_start >= CAST(p.dob + INTERVAL {n} YEAR AS DATE)"
     return f"""
@@ -220,13 +225,13 @@ def peps(q: Q) -> str:
                 AND e.pep_date <= {due} AND e.pep_date <= {q.at}) AS done_date
       FROM ({_periods(q)}) p
       JOIN (SELECT DISTINCT term_start, term_end FROM calendar WHERE term_start IS NOT NULL) t
-        ON t.term_start <= COALESCE(p.record_end, {q.at}) AND t.term_end >= p.record_start AND t.term_start <= {q.at}
+        ON t.term_start <= COALESCE(p.record_end, {q.at}) AND t.term_end >= p.record_start AND {terms}
       WHERE p.dob IS NOT NULL AND {age_at_term.format(n=s.pep_min_age)} AND NOT ({age_at_term.format(n=s.pep_max_age)})
     ) x
     WHERE done_date IS NOT NULL OR record_end IS NULL OR due_date < record_end"""
 
 
-def pathway_plans(q: Q) -> str:
+def pathway_plans(q: Q, current: bool = False) -> str:
     """Pathway plans of relevant and former relevant care leavers: in place by 16 years 3 months (CPPCR 2010
     regs 42-43), then reviewed at least every ``Settings.pathway_plan_review_months`` (Care Leavers (England)
     Regs 2010 reg 7; rulebook 6.2.2-6.2.3). An authorisation or a review both count."""
@@ -235,7 +240,7 @@ def pathway_plans(q: Q) -> str:
     return chain(q, item="'pathway_plan'", records=records, first=Interval(3, "months"), then=every,
                  window_start=add_months("r.record_start", -12),
                  events="SELECT child_id, plan_date AS event_date FROM pathway_plans",
-                 rule=RULES["pathway_plan"])
+                 rule=RULES["pathway_plan"], current=current)
 
 
 @dataclass(frozen=True)
@@ -243,7 +248,7 @@ class Schedule:
     """A named schedule and the family of work it belongs to."""
 
     name: str
-    sql: Callable[[Q], str]
+    sql: Callable[..., str]  # (q, current=False) -> SQL
     family: str
 
 
@@ -260,10 +265,11 @@ SCHEDULES: dict[str, Schedule] = {s.name: s for s in (
 )}
 
 
-def due_items(q: Q, names: list[str] | None = None) -> str:
-    """SQL for the due items of the named schedules (all when ``names`` is None), unioned."""
+def due_items(q: Q, names: list[str] | None = None, *, current: bool = False) -> str:
+    """SQL for the due items of the named schedules (all when ``names`` is None), unioned; ``current`` keeps
+    only what can be pending at the as-at date (see :func:`chain`)."""
     chosen = [SCHEDULES[n] for n in (names or list(SCHEDULES))]
-    return "\nUNION ALL\n".join(f"SELECT * FROM ({s.sql(q)}) {s.name}_items" for s in chosen)
+    return "\nUNION ALL\n".join(f"SELECT * FROM ({s.sql(q, current=current)}) {s.name}_items" for s in chosen)
 
 
 __all__ = ["COLUMNS", "SCHEDULES", "Schedule", "due_items"]

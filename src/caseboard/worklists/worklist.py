@@ -32,7 +32,7 @@ def worklist_sql(q: Q, horizon_days: int, schedules: Sequence[str] | None = None
     """Pending items of open records, overdue or due within ``horizon_days`` of the as-at date."""
     return f"""
     SELECT child_id, item, due_date, on_time_until, clock_start AS last_done, record_start, rule
-    FROM ({due_items(q, list(schedules) if schedules else None)}) d
+    FROM ({due_items(q, list(schedules) if schedules else None, current=True)}) d
     WHERE done_date IS NULL AND record_end IS NULL AND due_date <= {add_days(q.at, horizon_days)}"""
 
 
