@@ -26,11 +26,8 @@ OUT = REPO / "bench" / "out"
 
 def load_county(store: object, scale: float) -> tuple[dt.date, str]:
     """Generate the synthetic county and load it as one recorded load; returns its 'today' and a summary."""
-    import polars as pl
-
-    from caseboard.formats.base import Batch, SourceFile
+    from caseboard.indicators.fixtures import batch_from_frames
     from caseboard.ingest import commit_batch
-    from caseboard.model.tables import TABLES
 
     try:
         from caseboard.synth import SynthConfig, generate
@@ -40,16 +37,7 @@ def load_county(store: object, scale: float) -> tuple[dt.date, str]:
     start = time.perf_counter()
     frames = generate(config)
     generated = time.perf_counter() - start
-    batch = Batch()
-    batch.files.append(SourceFile("synthetic-county", "synthetic", "0" * 64, 0, config.today.year, 0))
-    for t in TABLES:
-        frame = frames.get(t.name)
-        if frame is None or frame.height == 0:
-            continue
-        frame = frame.select([c for c in t.column_names if c in frame.columns]).with_columns(
-            pl.lit("synthetic-county").alias("source_file"), pl.int_range(2, frame.height + 2).alias("source_row"))
-        missing = [c.name for c in t.columns if c.name not in frame.columns]
-        batch.add(t.name, frame.with_columns([pl.lit(None).alias(c) for c in missing]))
+    batch = batch_from_frames(frames, source="synthetic-county", year=config.today.year)
     start = time.perf_counter()
     report = commit_batch(store, batch, user="bench", today=config.today)  # type: ignore[arg-type]
     loaded = time.perf_counter() - start
