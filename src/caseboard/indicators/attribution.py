@@ -80,9 +80,13 @@ def group_columns(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
     return out.drop([c for c in out.columns if c.startswith("by_") or c == "unit_no"])
 
 
-def attributed_frame(store: Store, units: str, q: Q, mode: Mode) -> pl.DataFrame:
-    """Run ``units`` with their groups attached (see :func:`group_columns`)."""
-    frame = group_columns(run(store, attributed(units, q, mode)), q.settings)
+def attributed_frame(store: Store, units: str, q: Q, mode: Mode, *, authority_only: bool = False) -> pl.DataFrame:
+    """Run ``units`` with their groups attached (see :func:`group_columns`); ``authority_only`` skips placing
+    them in areas, teams and workers when only the authority's figure is wanted."""
+    if authority_only:
+        frame = run(store, units).with_columns(pl.lit(q.settings.authority_name).alias("authority"))
+    else:
+        frame = group_columns(run(store, attributed(units, q, mode)), q.settings)
     if "in_numerator" in frame.columns:
         frame = frame.with_columns(pl.col("in_numerator").cast(pl.Boolean))
     return frame

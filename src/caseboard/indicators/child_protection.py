@@ -149,7 +149,7 @@ CP_SECOND = Indicator(
 
 
 def _reviews(q: Q) -> str:
-    return due_in_period(cp_reviews(q), q)
+    return due_in_period(cp_reviews(q, due_from=q.start), q)
 
 
 CP_REVIEWS = Indicator(

@@ -174,12 +174,15 @@ DERIVATIONS: tuple[tuple[str, Callable[[Q], str]], ...] = (
 )
 
 
-def materialise(store: Store, q: Q) -> Q:
+def materialise(store: Store, q: Q, *, skip: tuple[str, ...] = ()) -> Q:
     """Compute the shared derivations for ``q``'s as-at date into temporary tables; returns the ``Q`` that uses
     them. Many indicators read the same periods of care and allocations: computed once, the whole catalogue at a
-    date costs a fraction of computing them in every query. Call :func:`release` when done."""
+    date costs a fraction of computing them in every query. ``skip`` names derivations not wanted. Call
+    :func:`release` when done."""
     done = replace(q, tables=())
     for name, build in DERIVATIONS:
+        if name in skip:
+            continue
         table = TABLE_PREFIX + name
         store.execute(f"DROP TABLE IF EXISTS {table}")
         store.execute(for_dialect(f"CREATE TEMPORARY TABLE {table} AS {build(done)}", store.dialect))

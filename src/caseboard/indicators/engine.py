@@ -137,7 +137,9 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
     results: dict[str, list[Row]] = {}
     for day in sorted({q.as_at for q in points.values()}):
         group = [ind for ind in chosen if points[ind.code].as_at == day]
-        tables = materialise(store, Q(as_at=day, settings=settings)).tables if share else ()
+        authority_only = list(levels) == ["authority"]
+        tables = materialise(store, Q(as_at=day, settings=settings),
+                             skip=("holders",) if authority_only else ()).tables if share else ()
         frames: dict[tuple[str, str], pl.DataFrame] = {}
         try:
             for ind in group:
@@ -151,7 +153,7 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
                 q = replace(points[ind.code], tables=tables)
                 key = (ind.units_sql(q), ind.attribution)  # e.g. a count and its rate share their units
                 if key not in frames:
-                    frames[key] = attributed_frame(store, key[0], q, ind.attribution)
+                    frames[key] = attributed_frame(store, key[0], q, ind.attribution, authority_only=authority_only)
                 units = frames[key]
                 results[ind.code] = [row for lv in levels
                                      for row in aggregate(ind, units, lv, settings, known.get(lv, ()))]

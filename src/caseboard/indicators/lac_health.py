@@ -20,7 +20,8 @@ CPPCR = "Care Planning, Placement and Case Review (England) Regulations 2010 (SI
 
 
 def _iha(q: Q) -> str:
-    return due_in_period(health(q), q, where="seq = 1 AND (record_end IS NULL OR record_end > due_date)")
+    return due_in_period(health(q, due_from=q.start), q,
+                         where="seq = 1 AND (record_end IS NULL OR record_end > due_date)")
 
 
 IHA = Indicator(

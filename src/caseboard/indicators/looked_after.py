@@ -133,7 +133,8 @@ LAC_REVIEWS = Indicator(
     numerator="Reviews held on or before their due date.", denominator="Reviews due in the period (held or not).",
     source="Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959) reg 33(1)-(2); "
            "rulebook 5.1.2",
-    units_sql=lambda q: due_in_period(lac_reviews(q), q), requires=("lac_episodes",), attribution="event",
+    units_sql=lambda q: due_in_period(lac_reviews(q, due_from=q.start), q), requires=("lac_episodes",),
+    attribution="event",
     schedule="lac_review", target=95, green=95, amber=90,
     examples=(
         Example("From Friday 20 December 2024 the 20th working day is 22 January 2025 (three bank holidays "

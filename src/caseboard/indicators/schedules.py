@@ -23,6 +23,7 @@ never happened), so a plan with no review at all owes one overdue review, not on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,7 +40,8 @@ def _select(item: str, rule: str) -> str:
 
 
 def chain(q: Q, *, item: str, rule: str, records: str, events: str, first: Rule, then: Rule,
-          window_start: str = "r.record_start", current: bool = False) -> str:
+          window_start: str = "r.record_start", current: bool = False,
+          due_from: dt.date | None = None) -> str:
     """Due items of a rolling rule.
 
     ``records`` yields ``child_id, record_start, record_end`` (plus any columns the rules' conditions use);
@@ -47,8 +49,12 @@ def chain(q: Q, *, item: str, rule: str, records: str, events: str, first: Rule,
     ``window_start`` and the record's end (or the as-at date). Item 1 is due ``first`` after the record's start;
     each later item ``then`` after the event before it. In ``then``'s conditions ``prev_date`` and ``prev_seq``
     name that previous event and its number. ``current`` keeps only each record's pending item (what "not
-    overdue now" and worklists read), skipping the timing of every past event.
+    overdue now" and worklists read), skipping the timing of every past event; ``due_from`` skips items that
+    cannot fall due on or after that date (their clock started longer before it than the longest interval),
+    for measures of items due in a period.
     """
+    longest = dt.timedelta(days=max(first.max_days, then.max_days))
+    since = "TRUE" if due_from is None else f"COALESCE(prev_date, record_start) >= {lit(due_from - longest)}"
     ev = f"""
       SELECT r.*, e.event_date,
              ROW_NUMBER() OVER (PARTITION BY r.child_id, r.record_start ORDER BY e.event_date) AS seq
@@ -75,7 +81,7 @@ def chain(q: Q, *, item: str, rule: str, records: str, events: str, first: Rule,
         CASE WHEN prev_date IS NULL THEN {first.due('record_start')} ELSE {then.due('prev_date')} END AS due_date,
         CASE WHEN prev_date IS NULL THEN {first.on_time_until('record_start')}
              ELSE {then.on_time_until('prev_date')} END AS on_time_until
-      FROM steps s
+      FROM steps s WHERE {since}
     )
     {_select(item, rule)} FROM timed
     WHERE done_date IS NOT NULL OR record_end IS NULL OR due_date < record_end"""
@@ -153,11 +159,11 @@ def _visits(q: Q, kind: str) -> str:
     return f"SELECT child_id, visit_date AS event_date FROM visits WHERE kind = {lit(kind)}{seen}"
 
 
-def cp_reviews(q: Q, current: bool = False) -> str:
+def cp_reviews(q: Q, current: bool = False, due_from: dt.date | None = None) -> str:
     return chain(q, item="'cp_review'", records=_plans(q),
                  events="SELECT child_id, review_date AS event_date FROM cp_reviews",
                  first=CP_FIRST_REVIEW, then=CP_LATER_REVIEWS,
-                 rule=RULES["cp_review"], current=current)
+                 rule=RULES["cp_review"], current=current, due_from=due_from)
 
 
 def cp_visits(q: Q, current: bool = False) -> str:
@@ -171,12 +177,12 @@ def _periods(q: Q) -> str:
             f"FROM ({periods(q)}) p WHERE NOT short_break")
 
 
-def lac_reviews(q: Q, current: bool = False) -> str:
+def lac_reviews(q: Q, current: bool = False, due_from: dt.date | None = None) -> str:
     then = Choice((("prev_seq = 1", LAC_SECOND_REVIEW),), LAC_LATER_REVIEWS)
     return chain(q, item="'lac_review'", records=_periods(q),
                  events="SELECT child_id, review_date AS event_date FROM lac_reviews",
                  first=LAC_FIRST_REVIEW, then=then,
-                 rule=RULES["lac_review"], current=current)
+                 rule=RULES["lac_review"], current=current, due_from=due_from)
 
 
 def lac_visits(q: Q, current: bool = False) -> str:
@@ -192,7 +198,7 @@ def lac_visits(q: Q, current: bool = False) -> str:
                  rule=RULES["lac_visit"], current=current)
 
 
-def health(q: Q, current: bool = False) -> str:
+def health(q: Q, current: bool = False, due_from: dt.date | None = None) -> str:
     """Item 1 is the initial health assessment, due before the first review (20 working days; an assessment in
     the 3 months before the period counts: CPPCR 2010 reg 7); later items are reviews, 6-monthly before the fifth
     birthday and yearly after (reg 7/8). A review falls to the yearly rule when the child would be five before
@@ -203,7 +209,7 @@ def health(q: Q, current: bool = False) -> str:
                  records=_periods(q), first=IHA, then=then, window_start=add_months("r.record_start", -3),
                  events="SELECT child_id, assessment_date AS event_date FROM health_assessments "
                         "WHERE kind IN ('initial', 'review')",
-                 rule=RULES["health"], current=current)
+                 rule=RULES["health"], current=current, due_from=due_from)
 
 
 def peps(q: Q, current: bool = False) -> str:

@@ -100,6 +100,11 @@ class Interval:
         return last_day_within_working_days(expr, self.n) if self.unit == "working_days" else self.due(expr)
 
     @property
+    def max_days(self) -> int:
+        """The most calendar days this interval can span (bank holidays included for working days)."""
+        return {"months": self.n * 31, "days": self.n, "working_days": self.n * 7 // 5 + 14}[self.unit]
+
+    @property
     def text(self) -> str:
         unit = {"working_days": "working day", "days": "day", "months": "month"}[self.unit]
         return f"{self.n} {unit}{'s' if self.n != 1 else ''}"
@@ -121,6 +126,10 @@ class Choice:
 
     def on_time_until(self, expr: str) -> str:
         return self._case(expr, "on_time_until")
+
+    @property
+    def max_days(self) -> int:
+        return max([iv.max_days for _, iv in self.cases] + [self.default.max_days])
 
 
 Rule = Interval | Choice
