@@ -17,7 +17,7 @@ drawn from a short built-in list.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 #: Column order of the care-leaver activity shares (la_care_leavers_activity.csv ``breakdown`` values).
 ACTIVITY_GROUPS: tuple[str, ...] = (
@@ -282,6 +282,3 @@ class SynthConfig:
     def late(self, kind: str, weight: float = 1.0) -> float:
         """Probability that one event of ``kind`` is late or missing (0 unless that kind is injected)."""
         return min(1.0, self.imperfection * weight) if kind in self.inject else 0.0
-
-    def scaled(self, **changes: object) -> "SynthConfig":
-        return replace(self, injected={}, injected_rates={}, injected_errors=[], **changes)  # type: ignore[arg-type]

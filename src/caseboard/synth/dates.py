@@ -169,8 +169,12 @@ def recurring(
     s_axis = working_ordinal(start) if working_days else start
     e_axis = working_ordinal(end) if working_days else end
     span = np.maximum(e_axis - s_axis, 0)
-    shortest = np.minimum.reduce([g for g in sched]) * low
-    counts = (span / np.maximum(shortest, 1.0)).astype(np.int64) + len(sched) + 1
+    # Rows to draw per segment: the scheduled first intervals, then as many of the repeated one as can fit at
+    # its shortest (the shortest on-time step, see below), and one more that falls past the end.
+    slack = 0 if working_days else ROLL_BACK_MAX
+    rest = sched[-1]
+    shortest = np.maximum(np.minimum(np.floor(rest * low), np.maximum(rest - slack, 1)), 1.0)
+    counts = (span / shortest).astype(np.int64) + len(sched) + 1
     rows, k = explode_index(counts)
     g = np.empty(rows.size)
     for i, col in enumerate(sched):
@@ -182,7 +186,6 @@ def recurring(
     step = np.maximum(np.floor(g * factor), 1.0).astype(np.int64)
     # On time must stay on time, late must stay late, after rounding and after rolling a date back to a working
     # day (at most 4 days: Easter Monday back to Thursday), which lengthens the next interval by as much.
-    slack = 0 if working_days else ROLL_BACK_MAX
     limit = np.maximum(g.astype(np.int64) - slack, 1)
     step = np.where(is_late, np.maximum(step, np.ceil(g).astype(np.int64) + 1 + slack), np.minimum(step, limit))
     csum = np.cumsum(step)

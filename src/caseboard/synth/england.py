@@ -17,7 +17,7 @@ hundred MB at any moment). ``scale`` and ``years`` shrink both proportionally.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,27 +73,28 @@ def prefixed(frames: dict[str, pl.DataFrame], la_code: str) -> dict[str, pl.Data
 
 
 def iter_england(n_authorities: int = 150, seed: int = 2014, *, reference_dir: Path = REFERENCE_DIR,
-                 year: int = 2025, progress: Progress | None = None,
+                 year: int = 2025, tables: Sequence[str] | None = None, progress: Progress | None = None,
                  **options: object) -> Iterator[tuple[str, SynthConfig, dict[str, pl.DataFrame]]]:
-    """(LA code, config, frames) for each chosen authority, one at a time. ``options`` go to every config
-    (``scale``, ``years``, ``today``, ``imperfection``)."""
+    """(LA code, config, frames) for each chosen authority, one at a time. ``tables`` keeps only those tables
+    (all by default); ``options`` go to every config (``scale``, ``years``, ``today``, ``imperfection``)."""
     chosen = choose(n_authorities, seed, reference_dir, year)
     for i, la in enumerate(chosen):
         if progress:
             progress(f"{la.la_name} ({la.la_code})", i / len(chosen))
         cfg = config_for(la, seed, reference_dir, year, **options)
-        yield la.la_code, cfg, prefixed(generate(cfg), la.la_code)
+        frames = prefixed(generate(cfg), la.la_code)
+        yield la.la_code, cfg, frames if tables is None else {t: frames[t] for t in tables}
     if progress:
         progress("done", 1.0)
 
 
 def generate_england(n_authorities: int = 150, seed: int = 2014, *, reference_dir: Path = REFERENCE_DIR,
-                     year: int = 2025, progress: Progress | None = None,
+                     year: int = 2025, tables: Sequence[str] | None = None, progress: Progress | None = None,
                      **options: object) -> dict[str, dict[str, pl.DataFrame]]:
     """Canonical frames for each of ``n_authorities`` authorities, keyed by LA code (see the module docstring
-    for memory and time)."""
+    for memory and time; ``tables`` keeps only the tables a caller needs)."""
     return {la: frames for la, _, frames in iter_england(n_authorities, seed, reference_dir=reference_dir,
-                                                          year=year, progress=progress, **options)}
+                                                          year=year, tables=tables, progress=progress, **options)}
 
 
 def stack_england(counties: dict[str, dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:

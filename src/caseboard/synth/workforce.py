@@ -163,20 +163,32 @@ def teams(plan: pl.DataFrame, posts: np.ndarray, staff: pl.DataFrame, today: int
 
 
 def allocate(rng: np.random.Generator, segments: pl.DataFrame, staff: pl.DataFrame, today: int) -> pl.DataFrame:
-    """Allocation history: each stage held by a worker in post, reallocated when they leave."""
+    """Allocation history: each stage held by a worker in post, reallocated when they leave.
+
+    Each piece of a stage goes to one of the team's practitioner posts at random, held by whoever held that post
+    on the day (an as-of join: no worker if the post was vacant, the team holding the case for a fortnight until
+    another pick). Managers hold no cases.
+    """
     pending = segments.select("child_id", "team_id", s="start", e="end").with_row_index("sid").with_columns(
         e_eff=pl.when(pl.col("e") == NA).then(today + 1).otherwise(pl.col("e")))
-    roster = staff.select("team_id", "worker_id", w_start="start_date", w_end="w_end")
+    practitioners = staff.filter(pl.col("role") != "team_manager")
+    posts = practitioners.select("team_id", "post").unique().sort("team_id", "post")
+    team_posts = posts.group_by("team_id", maintain_order=True).agg(pl.len().alias("count")).with_columns(
+        offset=pl.col("count").cum_sum() - pl.col("count"))
+    post_ids = posts["post"].to_numpy()
+    holders = practitioners.select("post", "worker_id", w_start="start_date", w_end="w_end").sort("w_start")
     done = []
     for _ in range(200):
         if pending.height == 0:
             break
-        pending = pending.sort("sid")
-        cand = pending.join(roster, on="team_id", how="inner").filter(
-            (pl.col("w_start") <= pl.col("s")) & (pl.col("w_end") > pl.col("s")))
-        cand = cand.with_columns(key=pl.Series(rng.random(cand.height))).sort("sid", "key").unique(
-            "sid", keep="first", maintain_order=True)
-        got = pending.join(cand.select("sid", "worker_id", "w_end"), on="sid", how="left", maintain_order="left")
+        pending = pending.sort("sid").join(team_posts, on="team_id", how="left", maintain_order="left")
+        pick = (rng.random(pending.height) * pending["count"].fill_null(0).to_numpy()).astype(np.int64)
+        staffed = pending["count"].fill_null(0).to_numpy() > 0
+        post = np.where(staffed, post_ids[np.where(staffed, pending["offset"].fill_null(0).to_numpy() + pick, 0)], -1)
+        got = pending.with_columns(post=pl.Series(post)).sort("s").join_asof(
+            holders, left_on="s", right_on="w_start", by="post", strategy="backward", check_sortedness=False
+        ).sort("sid").with_columns(
+            worker_id=pl.when(pl.col("w_end") > pl.col("s")).then(pl.col("worker_id")).otherwise(None))
         n = got.height
         gap = (rng.exponential(2.0 * YEAR, n)).astype(np.int64) + 30
         s, e = got["s"].to_numpy(), got["e_eff"].to_numpy()
