@@ -1,5 +1,6 @@
 """An independent check: core indicators computed by hand, in plain Python with ``caseboard.calendar``, over a
-small synthetic county with planted lateness and gaps (imperfection 0.3), must agree with the engine's SQL on both engines (DESIGN.md, Indicators)."""
+small synthetic county with planted lateness and gaps (imperfection 0.3), must agree with the engine's SQL on
+both engines (DESIGN.md, Indicators)."""
 
 from __future__ import annotations
 

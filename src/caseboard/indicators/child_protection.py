@@ -114,11 +114,11 @@ CP_RATE = Indicator(
 def _second(q: Q) -> str:
     return f"""
     SELECT child_id, BOOL_OR(is_repeat) AS in_numerator, MIN(start_date) AS event_date FROM (
-      SELECT p.child_id, p.start_date,
-             COALESCE(p.previous_plans, 0) > 0 OR EXISTS (
-               SELECT 1 FROM cp_plans e WHERE e.child_id = p.child_id AND e.start_date < p.start_date) AS is_repeat
-      FROM cp_plans p WHERE p.start_date >= {q.first} AND p.start_date <= {q.last}
-    ) s GROUP BY child_id"""
+      SELECT child_id, start_date,
+             COALESCE(previous_plans, 0) > 0
+             OR MIN(start_date) OVER (PARTITION BY child_id) < start_date AS is_repeat
+      FROM cp_plans
+    ) p WHERE start_date >= {q.first} AND start_date <= {q.last} GROUP BY child_id"""
 
 
 CP_SECOND = Indicator(

@@ -53,15 +53,18 @@ REFERRALS = Indicator(
 
 
 def _rereferrals(q: Q) -> str:
-    counts = "TRUE" if q.settings.rereferral_include_nfa else "NOT COALESCE({t}.nfa, FALSE)"
+    """The referral before each one (of the same child, NFA ones included unless the setting leaves them out) is
+    the latest earlier one: a re-referral when it is within the window."""
+    counts = "TRUE" if q.settings.rereferral_include_nfa else "NOT COALESCE(nfa, FALSE)"
     return f"""
-    SELECT r.child_id, EXISTS (
-             SELECT 1 FROM referrals p WHERE p.child_id = r.child_id AND p.referral_date < r.referral_date
-               AND p.referral_date >= {add_months('r.referral_date', -q.settings.rereferral_months)}
-               AND {counts.format(t='p')}
-           ) AS in_numerator, r.referral_date AS event_date
-    FROM referrals r
-    WHERE r.referral_date >= {q.first} AND r.referral_date <= {q.last} AND {counts.format(t='r')}"""
+    SELECT child_id, COALESCE(previous >= {add_months('referral_date', -q.settings.rereferral_months)}, FALSE)
+             AS in_numerator, previous AS previous_referral, referral_date AS event_date
+    FROM (
+      SELECT child_id, referral_date,
+             LAG(referral_date) OVER (PARTITION BY child_id ORDER BY referral_date) AS previous
+      FROM referrals WHERE {counts}
+    ) r
+    WHERE referral_date >= {q.first} AND referral_date <= {q.last}"""
 
 
 REREFERRALS = Indicator(

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import polars as pl
 
 from caseboard.calendar import ensure_calendar, reporting_year, reporting_year_bounds
-from caseboard.indicators.attribution import UNALLOCATED, attributed_frame
+from caseboard.indicators.attribution import UNALLOCATED, Organisation, attributed_frame
 from caseboard.indicators.derived import Q, materialise, release
 from caseboard.indicators.framework import (
     Computed, Indicator, NotEnoughData, Result, compute, status,
@@ -89,12 +89,6 @@ def _empty_tables(store: Store, names: Iterable[str]) -> set[str]:
     return {t for t, n in counts.iter_rows() if not int(n)}
 
 
-def _known_groups(store: Store) -> dict[str, list[str]]:
-    teams = run(store, "SELECT COALESCE(name, team_id) AS g FROM teams")
-    areas = run(store, "SELECT COALESCE(name, area_id) AS g FROM areas")
-    return {"area": [str(g) for g in areas["g"].to_list()], "team": [str(g) for g in teams["g"].to_list()]}
-
-
 def aggregate(ind: Indicator, units: pl.DataFrame, level: Level, settings: Settings,
               known: Sequence[str] = ()) -> list[Row]:
     """Numerator and denominator per group of ``level`` (groups in ``known`` appear even with no units)."""
@@ -131,13 +125,13 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
     reg = registry()
     chosen = [reg.get(c) for c in codes] if codes else list(reg)
     empty = _empty_tables(store, (t for ind in chosen for t in ind.requires))
-    known = _known_groups(store) if any(lv in ("area", "team") for lv in levels) else {}
+    org = Organisation.load(store)
     share = len(chosen) > 3 if shared is None else shared
     points = {ind.code: query_for(ind, as_at, start, end, settings) for ind in chosen}
+    authority_only = list(levels) == ["authority"]  # then nobody needs placing in a team
     results: dict[str, list[Row]] = {}
     for day in sorted({q.as_at for q in points.values()}):
         group = [ind for ind in chosen if points[ind.code].as_at == day]
-        authority_only = list(levels) == ["authority"]
         tables = materialise(store, Q(as_at=day, settings=settings),
                              skip=("holders",) if authority_only else ()).tables if share else ()
         frames: dict[tuple[str, str], pl.DataFrame] = {}
@@ -153,10 +147,11 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
                 q = replace(points[ind.code], tables=tables)
                 key = (ind.units_sql(q), ind.attribution)  # e.g. a count and its rate share their units
                 if key not in frames:
-                    frames[key] = attributed_frame(store, key[0], q, ind.attribution, authority_only=authority_only)
+                    frames[key] = attributed_frame(store, key[0], q, ind.attribution, org=org,
+                                                   authority_only=authority_only)
                 units = frames[key]
                 results[ind.code] = [row for lv in levels
-                                     for row in aggregate(ind, units, lv, settings, known.get(lv, ()))]
+                                     for row in aggregate(ind, units, lv, settings, org.groups(lv))]
         finally:
             release(store, Q(as_at=day, tables=tables))
     return [row for ind in chosen for row in results[ind.code]]

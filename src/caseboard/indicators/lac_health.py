@@ -66,7 +66,7 @@ HEALTH_UP_TO_DATE = Indicator(
     numerator="Those whose next health assessment is not overdue: the initial one within 20 working days, then "
               "reviews 6-monthly before the fifth birthday and yearly after.",
     denominator="Children looked after at the date.",
-    source=f"{CPPCR} regs 7-8 (review at least once every 6 months before the fifth birthday, every 12 months "
+    source=f"{CPPCR} reg 7 (review at least once every 6 months before the fifth birthday, every 12 months "
            "after); rulebook 5.2.2",
     units_sql=lambda q: not_overdue(health(q, current=True), q), requires=("lac_episodes", "health_assessments"),
     schedule="health", target=90, green=90, amber=80,

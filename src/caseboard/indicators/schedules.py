@@ -115,7 +115,7 @@ RULES: dict[str, str] = {
                   "3 months, then at most 6-monthly",
     "lac_visit": "CPPCR 2010 reg 28(2): visit within 1 week of a placement starting, then at most 6-weekly in its "
                  "first year, then 3-monthly if long-term, else 6-weekly",
-    "health": "CPPCR 2010 regs 7-8: initial health assessment before the first review (20 working days), then "
+    "health": "CPPCR 2010 reg 7: initial health assessment before the first review (20 working days), then "
               "reviews 6-monthly under 5 and yearly from 5",
     "pep": "Promoting the education of looked-after children (2018): PEP in place for the first review, reviewed "
            "every school term (rulebook 5.2.4; settings pep_min_age, pep_max_age)",
@@ -201,8 +201,8 @@ def lac_visits(q: Q, current: bool = False) -> str:
 def health(q: Q, current: bool = False, due_from: dt.date | None = None) -> str:
     """Item 1 is the initial health assessment, due before the first review (20 working days; an assessment in
     the 3 months before the period counts: CPPCR 2010 reg 7); later items are reviews, 6-monthly before the fifth
-    birthday and yearly after (reg 7/8). A review falls to the yearly rule when the child would be five before
-    six months ran out; without a date of birth the yearly rule applies."""
+    birthday and yearly after (reg 7, rulebook 5.2.2). A review falls to the yearly rule when the child would be
+    five before six months ran out; without a date of birth the yearly rule applies."""
     fifth = "CAST(dob + INTERVAL 5 YEAR AS DATE)"
     then = Choice(((f"{HEALTH_UNDER_5.due('prev_date')} < {fifth}", HEALTH_UNDER_5),), HEALTH_5_PLUS)
     return chain(q, item="CASE WHEN seq = 1 THEN 'initial_health_assessment' ELSE 'health_review' END",
@@ -225,15 +225,20 @@ def peps(q: Q, current: bool = False) -> str:
     return f"""
     {_select("'pep'", RULES["pep"])}
     FROM (
-      SELECT p.child_id, p.record_start, p.record_end, 1 AS seq, t.term_start AS clock_start, {due} AS due_date,
-             {due} AS on_time_until,
-             (SELECT MIN(e.pep_date) FROM peps e WHERE e.child_id = p.child_id AND e.pep_date >= t.term_start
-                AND e.pep_date <= {due} AND e.pep_date <= {q.at}) AS done_date
-      FROM ({_periods(q)}) p
-      JOIN (SELECT DISTINCT term_start, term_end FROM calendar WHERE term_start IS NOT NULL) t
-        ON t.term_start <= COALESCE(p.record_end, {q.at}) AND t.term_end >= p.record_start AND {terms}
-      WHERE p.dob IS NOT NULL AND {age_at_term.format(n=s.pep_min_age)} AND NOT ({age_at_term.format(n=s.pep_max_age)})
-    ) x
+      SELECT x.child_id, x.record_start, x.record_end, 1 AS seq, x.term_start AS clock_start, x.due_date,
+             x.due_date AS on_time_until, MIN(e.pep_date) AS done_date
+      FROM (
+        SELECT p.child_id, p.record_start, p.record_end, t.term_start, {due} AS due_date
+        FROM ({_periods(q)}) p
+        JOIN (SELECT DISTINCT term_start, term_end FROM calendar WHERE term_start IS NOT NULL) t
+          ON t.term_start <= COALESCE(p.record_end, {q.at}) AND t.term_end >= p.record_start AND {terms}
+        WHERE p.dob IS NOT NULL AND {age_at_term.format(n=s.pep_min_age)}
+          AND NOT ({age_at_term.format(n=s.pep_max_age)})
+      ) x
+      LEFT JOIN peps e ON e.child_id = x.child_id AND e.pep_date >= x.term_start AND e.pep_date <= x.due_date
+       AND e.pep_date <= {q.at}
+      GROUP BY x.child_id, x.record_start, x.record_end, x.term_start, x.due_date
+    ) y
     WHERE done_date IS NOT NULL OR record_end IS NULL OR due_date < record_end"""
 
 

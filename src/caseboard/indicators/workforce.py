@@ -17,15 +17,16 @@ D = dt.date
 FAMILY = "Workforce and allocation"
 
 
-def _allocated(q: Q, child: str, worker: str = "a.worker_id IS NOT NULL") -> str:
-    return (f"SELECT 1 FROM allocations a WHERE a.child_id = {child} AND {worker} AND a.start_date <= {q.at} "
-            f"AND (a.end_date IS NULL OR a.end_date >= {q.at})")
+def _allocated(q: Q) -> str:
+    """Allocations to a worker open at the as-at date."""
+    return (f"SELECT child_id, worker_id FROM allocations WHERE worker_id IS NOT NULL AND start_date <= {q.at} "
+            f"AND (end_date IS NULL OR end_date >= {q.at})")
 
 
 def _unallocated(q: Q) -> str:
     return f"""
-    SELECT o.child_id, NOT EXISTS ({_allocated(q, 'o.child_id')}) AS in_numerator, o.cases
-    FROM ({open_cases(q)}) o"""
+    SELECT o.child_id, a.child_id IS NULL AS in_numerator, o.cases
+    FROM ({open_cases(q)}) o LEFT JOIN (SELECT DISTINCT child_id FROM ({_allocated(q)}) a0) a ON a.child_id = o.child_id"""
 
 
 def _referral(child: str, date: str = "2025-01-01", **more: str) -> dict[str, str]:
@@ -75,9 +76,7 @@ def _caseload(q: Q) -> str:
     SELECT c.child_id, TRUE AS in_numerator, c.worker_id,
            COALESCE(w.fte, 1.0) / COUNT(*) OVER (PARTITION BY c.worker_id) AS den_weight
     FROM (
-      SELECT DISTINCT a.child_id, a.worker_id
-      FROM allocations a JOIN ({open_cases(q)}) o ON o.child_id = a.child_id
-      WHERE a.worker_id IS NOT NULL AND a.start_date <= {q.at} AND (a.end_date IS NULL OR a.end_date >= {q.at})
+      SELECT DISTINCT a.child_id, a.worker_id FROM ({_allocated(q)}) a JOIN ({open_cases(q)}) o ON o.child_id = a.child_id
     ) c LEFT JOIN workers w ON w.worker_id = c.worker_id"""
 
 
