@@ -1,8 +1,10 @@
 """The ``indicators`` and ``worklist`` commands, registered on the main CLI by :func:`register`.
 
 ``caseboard indicators --as-at 2025-03-31 --by team --format json`` gives every indicator for every team;
-``caseboard indicators --explain cp_reviews_on_time`` explains one; ``caseboard worklist --as-at 2025-03-31
---team "Safeguarding 1"`` lists what is overdue or falling due. Each takes ``--db`` like every other command.
+``caseboard indicators --explain cp_reviews_on_time`` explains one; ``... --code cp_visits_on_time --by team
+--children "Safeguarding 1"`` lists the children behind a team's figure; ``caseboard worklist --as-at
+2025-03-31 --team "Safeguarding 1"`` lists what is overdue or falling due. Each takes ``--db`` like every other
+command.
 """
 
 from __future__ import annotations
@@ -91,12 +93,15 @@ By = Annotated[list[Level], typer.Option("--by", help="Level(s) to break down by
 Codes = Annotated[Optional[list[str]], typer.Option("--code", help="Only these indicators (repeatable).")]
 Explain = Annotated[Optional[str], typer.Option("--explain", help="Explain one indicator and stop.")]
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+Children = Annotated[Optional[str], typer.Option(
+    "--children", help="List the children behind one indicator (one --code) in this group of the --by level "
+                       "(e.g. a team's name, a worker's id, or 'Unallocated').")]
 
 
 def indicators(as_at: AsAt = None, from_: From = None, to: To = None,
                by: By = [Level.authority],  # noqa: B006 - Typer reads the default, never mutates it
                code: Codes = None, fmt: FormatOption = Format.table, explain: Explain = None,
-               db: DbOption = None) -> None:
+               children: Children = None, db: DbOption = None) -> None:
     """Indicators as at a date, by authority, area, team or worker."""
     from caseboard.indicators.docs import indicator_markdown
     from caseboard.indicators.engine import evaluate
@@ -114,10 +119,17 @@ def indicators(as_at: AsAt = None, from_: From = None, to: To = None,
     if day is None:
         console.print("[red]--as-at is required (or --explain CODE)[/red]")
         raise typer.Exit(2)
+    start, end = _date(from_, "--from"), _date(to, "--to")
+    if children is not None:
+        if len(code or []) != 1:
+            console.print("[red]--children needs exactly one --code[/red]")
+            raise typer.Exit(2)
+        _children(db, code[0], day, start, end, by[-1].value, children, fmt)  # type: ignore[index]
+        return
     store = _open(db)
     try:
-        rows = evaluate(store, day, start=_date(from_, "--from"), end=_date(to, "--to"),
-                        levels=[lv.value for lv in by], codes=code or None)  # type: ignore[misc]
+        rows = evaluate(store, day, start=start, end=end, levels=[lv.value for lv in by],  # type: ignore[misc]
+                        codes=code or None)
     finally:
         store.close()
     records = [r.as_dict() for r in rows]
@@ -132,6 +144,19 @@ def indicators(as_at: AsAt = None, from_: From = None, to: To = None,
                                  "denominator": pl.Float64, "value": pl.Utf8 if fmt is Format.table else pl.Float64,
                                  "status": pl.Utf8})
     _emit(frame, fmt, f"Indicators as at {day}")
+
+
+def _children(db: str | None, code: str, day: dt.date, start: dt.date | None, end: dt.date | None, level: str,
+              group: str, fmt: Format) -> None:
+    """The units behind one indicator's numerator and denominator in one group ("which ones?")."""
+    from caseboard.indicators.engine import units
+
+    store = _open(db)
+    try:
+        frame = units(store, code, day, start=start, end=end, level=level, group=group)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    _emit(frame, fmt, f"{code}: {frame.height} behind the figure for {level} {group!r} as at {day}")
 
 
 def worklist(

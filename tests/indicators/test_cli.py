@@ -56,6 +56,16 @@ def test_csv_and_table(db: str) -> None:
     assert table.exit_code == 0 and "50.0%" in table.output
 
 
+def test_the_children_behind_a_figure(db: str) -> None:
+    out = runner.invoke(app, ["indicators", "--as-at", "2025-03-31", "--code", "cp_visits_on_time", "--by", "team",
+                              "--children", "Unallocated", "--format", "json", "--db", db])
+    assert out.exit_code == 0, out.output
+    assert [(u["child_id"], u["in_numerator"], u["due_date"]) for u in json.loads(out.output)] == [
+        ("B", False, "2025-02-17")]
+    two = runner.invoke(app, ["indicators", "--as-at", "2025-03-31", "--children", "x", "--db", db])
+    assert two.exit_code == 2 and "exactly one --code" in two.output
+
+
 def test_explain_prints_the_definition() -> None:
     out = runner.invoke(app, ["indicators", "--explain", "lac_reviews_on_time"])
     assert out.exit_code == 0, out.output
