@@ -57,10 +57,6 @@ class Rates:
     subsequent_plan: float
 
 
-def _lognormal_mean(median: float, spread: float) -> float:
-    return median * float(np.exp(spread**2 / 2))
-
-
 def care_duration_sample(a: Assumptions, ages: np.ndarray, scale: float, rng: np.random.Generator,
                          uasc: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Route and duration (years) of care for entrants of the given ages, with "until 18" scaled by ``scale``.

@@ -17,7 +17,6 @@ import datetime as dt
 from functools import lru_cache
 
 import numpy as np
-import polars as pl
 
 from caseboard.calendar import DEFAULT_CALENDAR
 

@@ -53,10 +53,3 @@ def empty(name: str) -> pl.DataFrame:
 def all_tables(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Every canonical table, in the model's order, empty where the generator made none."""
     return {t.name: frames.get(t.name, empty(t.name)) for t in TABLES}
-
-
-def events(child_id: pl.Series | list[str], dates: object, **columns: object) -> pl.DataFrame:
-    """A working frame of dated events for the given children (dates as day numbers)."""
-    data: dict[str, object] = {"child_id": child_id, "date": dates}
-    data.update(columns)
-    return pl.DataFrame(data)
