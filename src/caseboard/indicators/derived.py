@@ -186,6 +186,8 @@ def materialise(store: Store, q: Q, *, skip: tuple[str, ...] = ()) -> Q:
         table = TABLE_PREFIX + name
         store.execute(f"DROP TABLE IF EXISTS {table}")
         store.execute(for_dialect(f"CREATE TEMPORARY TABLE {table} AS {build(done)}", store.dialect))
+        if store.dialect == "postgres":
+            store.execute(f"ANALYZE {table}")  # temporary tables get no statistics unless asked; plans need them
         done = replace(done, tables=done.tables + (name,))
     return done
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from caseboard.indicators.attribution import attributed_frame
-from caseboard.indicators.derived import Q
+from caseboard.indicators.derived import Q, materialise, release
 from caseboard.indicators.engine import prepare
 from caseboard.indicators.schedules import due_items
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
@@ -46,9 +46,12 @@ def worklist(store: Store, as_at: dt.date, *, worker: str | None = None, team: s
     """
     if not prepared:
         prepare(store, settings)
-    q = Q(as_at=as_at, settings=settings)
     horizon = settings.worklist_horizon_days if horizon_days is None else horizon_days
-    frame = attributed_frame(store, worklist_sql(q, horizon, schedules), q, "as_at")
+    q = materialise(store, Q(as_at=as_at, settings=settings))  # periods, placements, holders: computed once
+    try:
+        frame = attributed_frame(store, worklist_sql(q, horizon, schedules), q, "as_at")
+    finally:
+        release(store, q)
     if worker is not None:
         frame = frame.filter(pl.col("worker") == worker)
     if team is not None:
