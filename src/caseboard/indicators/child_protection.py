@@ -9,7 +9,7 @@ import datetime as dt
 
 from caseboard.indicators.derived import Q
 from caseboard.indicators.framework import Example, Indicator
-from caseboard.indicators.measures import children_open, due_in_period, not_overdue
+from caseboard.indicators.measures import children_open, done_in_period, due_in_period, not_overdue
 from caseboard.indicators.schedules import cp_reviews, cp_visits, icpc
 
 D = dt.date
@@ -17,14 +17,6 @@ YEAR_2025 = (D(2024, 4, 1), D(2025, 3, 31))
 YEAR_2026 = (D(2025, 4, 1), D(2026, 3, 31))
 FAMILY = "Child protection"
 WT_CP = "Working Together to Safeguard Children 2023, ch.3 (child protection conferences)"
-
-
-def _icpc(q: Q) -> str:
-    return f"""
-    SELECT child_id, done_date <= on_time_until AS in_numerator, record_start AS s47_start, due_date,
-           done_date AS icpc_date, done_date AS event_date
-    FROM ({icpc(q)}) i
-    WHERE done_date >= {q.first} AND done_date <= {q.last} AND done_date >= record_start"""
 
 
 ICPC_15 = Indicator(
@@ -36,7 +28,8 @@ ICPC_15 = Indicator(
     numerator="Conferences within 15 working days of the strategy discussion that started the s47 enquiry.",
     denominator="Conferences held in the period.",
     source=f"{WT_CP}: ICPC within 15 working days of the strategy discussion; DfE CIN table C4; rulebook 3.2-3.3",
-    units_sql=_icpc, requires=("s47_enquiries",), attribution="event", schedule="initial_conference",
+    units_sql=lambda q: done_in_period(icpc(q), q, where="done_date >= record_start"),
+    requires=("s47_enquiries",), attribution="event", schedule="initial_conference",
     target=80, green=80, amber=70,
     examples=(
         Example("From Maundy Thursday 17 April 2025 Good Friday, Easter Monday and 5 May are skipped, so 13 May is "

@@ -9,7 +9,7 @@ import datetime as dt
 
 from caseboard.indicators.derived import Q
 from caseboard.indicators.framework import Example, Indicator
-from caseboard.indicators.measures import children_open, events_in_period
+from caseboard.indicators.measures import children_open, done_in_period, events_in_period
 from caseboard.indicators.schedules import assessments
 from caseboard.indicators.sql import add_months
 
@@ -105,14 +105,6 @@ REREFERRALS = Indicator(
 )
 
 
-def _assessments_45(q: Q) -> str:
-    return f"""
-    SELECT child_id, done_date <= on_time_until AS in_numerator, record_start AS start_date, due_date,
-           done_date AS authorised_date, done_date AS event_date
-    FROM ({assessments(q)}) a
-    WHERE done_date >= {q.first} AND done_date <= {q.last}"""
-
-
 ASSESSMENTS_45 = Indicator(
     code="assessments_within_45wd", title="Assessments completed within 45 working days", family=FAMILY, unit="%",
     higher_is_better=True, kind="period",
@@ -122,7 +114,8 @@ ASSESSMENTS_45 = Indicator(
     denominator="Assessments authorised in the period.",
     source="Working Together to Safeguard Children 2023, ch.3: assessment to conclude within 45 working days; "
            "measured start to authorisation as DfE CIN table C2; rulebook 2.1",
-    units_sql=_assessments_45, requires=("assessments",), attribution="event", schedule="assessment",
+    units_sql=lambda q: done_in_period(assessments(q), q), requires=("assessments",), attribution="event",
+    schedule="assessment",
     target=85, green=85, amber=75,
     examples=(
         Example("From Friday 20 December 2024 the 45th working day is 26 February 2025 (Christmas Day, Boxing Day "

@@ -22,6 +22,16 @@ def due_in_period(schedule: str, q: Q, where: str = "TRUE") -> str:
     WHERE due_date >= {q.first} AND due_date <= {q.last} AND ({where})"""
 
 
+def done_in_period(schedule: str, q: Q, where: str = "TRUE") -> str:
+    """Items of ``schedule`` done in the period; on time if done by their last on-time date (the DfE's measure
+    of assessments and conferences: counted when they happen, rulebook 2.1, 3.3)."""
+    return f"""
+    SELECT child_id, done_date <= on_time_until AS in_numerator, record_start, due_date, done_date,
+           done_date AS event_date
+    FROM ({schedule}) s
+    WHERE done_date >= {q.first} AND done_date <= {q.last} AND ({where})"""
+
+
 def not_overdue(schedule: str, q: Q) -> str:
     """Open records whose next item is not overdue at the as-at date (its last on-time date not yet passed)."""
     return f"""
