@@ -265,6 +265,11 @@ def dfe_rules(
         console.print(f"[yellow]rule {rule} failed to run: {error}[/yellow]", highlight=False)
 
 
+from caseboard.cli_indicators import register as register_indicators  # noqa: E402
+
+register_indicators(app)
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 
