@@ -24,6 +24,8 @@ from caseboard.synth.people import children_table, postcodes
 NA = D.NA
 YEAR = 365.25
 Progress = Callable[[str, float], None]
+#: Further contacts, on average, about a child first known at the front door (who is not referred).
+REPEAT_CONTACTS = 0.6
 
 
 def _ids(la_code: str, index: np.ndarray) -> np.ndarray:
@@ -187,22 +189,27 @@ def _front_door(cfg: SynthConfig, rng: np.random.Generator, refs_per_year: float
     """Contacts and early help (into ``f``); returns the children known only there (contacts, early help).
 
     Two in five contacts that do not become referrals concern children already known (picked at random among
-    them, while under 18); the rest, and the standalone early help episodes, concern children new to the service.
+    them, while under 18); the rest concern children new to the service, who come back now and then (a further
+    contact every eight months or so, ``REPEAT_CONTACTS`` more on average). Standalone early help episodes are
+    for children new to the service too.
     """
     years_shown = (today - window + 1) / YEAR
     n_contacts = rng.poisson(cfg.assumptions.contacts_per_referral * refs_per_year * years_shown)
-    when = rng.integers(window, today + 1, n_contacts)
-    known = rng.random(n_contacts) < 0.4
+    known = int(rng.binomial(n_contacts, 0.4))
     pool = win.select("child_id", "dob").unique("child_id", keep="first", maintain_order=True)
-    pick = pool.gather(rng.integers(0, max(pool.height, 1), int(known.sum()))) if pool.height else pool
-    known_frame = pick.with_columns(contact=pl.Series(when[known][:pick.height])).filter(
+    pick = pool.gather(rng.integers(0, max(pool.height, 1), known)) if pool.height else pool
+    known_frame = pick.with_columns(contact=pl.Series(rng.integers(window, today + 1, pick.height))).filter(
         (pl.col("contact") > pl.col("dob")) & (pl.col("contact") < pl.col("dob") + int(17.9 * YEAR)))
-    new_contact = _new_people(cfg, rng, first_id, when[~known])
+    first = rng.integers(window, today + 1, rng.poisson((n_contacts - known) / (1 + REPEAT_CONTACTS)))
+    new_contact = _new_people(cfg, rng, first_id, first)
+    rows, k = D.explode_index(1 + rng.poisson(REPEAT_CONTACTS, first.size))
+    when = first[rows] + np.where(k == 0, 0, (rng.exponential(240, rows.size) * k).astype(np.int64))
+    repeat = new_contact.gather(rows).with_columns(contact=pl.Series(when)).filter(
+        (pl.col("contact") <= today) & (pl.col("contact") < pl.col("dob") + int(17.9 * YEAR)))
     n_eh = rng.poisson(cfg.assumptions.early_help_per_referral * 0.6 * refs_per_year * years_shown)
     eh_when = rng.integers(window - 180, today + 1, n_eh)
     new_eh = _new_people(cfg, rng, first_id + new_contact.height, eh_when)
-    extra = stack([known_frame.select("child_id", "contact"),
-                   new_contact.select("child_id", contact=pl.Series(when[~known]))])
+    extra = stack([known_frame.select("child_id", "contact"), repeat.select("child_id", "contact")])
     sources = need.select("child_id", referral_day="referral", source="source")
     f["contacts"] = frontdoor.contacts(rng, cfg, win, extra, window, today, sources)
     f["early_help"] = frontdoor.early_help(rng, cfg, win, f["referrals"], new_eh.select(

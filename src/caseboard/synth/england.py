@@ -8,11 +8,13 @@ The result is a dict per authority (keyed by the three-digit LA code) of canonic
 start with the LA code already; worker, team and area identifiers are prefixed with it here, so the frames can
 be stacked into one national table (:func:`stack_england` adds an ``la_code`` column).
 
-Memory and time, measured on the 2-core development machine: a Norfolk-sized county's frames take about 50 MB
-(peak about 1 GB while it is generated, then freed) and five seconds; England's 12.2 million children are about
-71 Norfolks, so all 150 authorities at full scale hold about 3.5 GB of frames and take six to eight minutes.
-:func:`iter_england` yields one authority at a time for callers who write each out and keep nothing (a few
-hundred MB at any moment). ``scale`` and ``years`` shrink both proportionally.
+Memory and time, measured on the shared 2-core development machine (all 150 authorities, full scale, ten
+years): 15.1 million children, 5.0 GB of frames, nine minutes; the process peaked at 10.8 GB of memory
+including :func:`stack_england`'s national copy of every table (about 6-7 GB without it: at a quarter scale the
+frames were 1.3 GB and the peak 3.0 GB before stacking). A Norfolk-sized county alone is 50 MB of frames and
+peaks near 0.7 GB while generated. :func:`iter_england` yields one authority at a time for callers who write
+each out and keep nothing (under 2 GB at any moment); ``tables`` keeps only the tables needed; ``scale`` and
+``years`` shrink everything in proportion.
 """
 
 from __future__ import annotations
