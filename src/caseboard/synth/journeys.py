@@ -88,7 +88,7 @@ def simulate(cfg: SynthConfig, r: Rates, rng: np.random.Generator) -> tuple[dict
         active, ref = active[go], nxt[go]
     eps = stack([pl.DataFrame(e) for e in rounds])
     eps, kids = _thin(cfg, r, eps, kids, window, today)
-    eps = _previous_plans(eps, r, rng)
+    eps = _previous_plans(eps, r, rng, today)
     return kids, eps
 
 
@@ -248,18 +248,20 @@ def _thin(cfg: SynthConfig, r: Rates, eps: pl.DataFrame, kids: dict[str, np.ndar
     return eps.filter(pl.col("child").is_in(kept)), kids
 
 
-def _previous_plans(eps: pl.DataFrame, r: Rates, rng: np.random.Generator) -> pl.DataFrame:
+def _previous_plans(eps: pl.DataFrame, r: Rates, rng: np.random.Generator, today: int) -> pl.DataFrame:
     """CIN NumberOfPreviousCPP: plans earlier in the child's history, plus plans before the system's records.
 
     The simulated history carries some repeat plans; the rest of the published share of second or subsequent
-    plans (d3) is given to first plans as a plan from before the records began.
+    plans (d3), measured on the latest three years, is given to first plans as a plan from before the records
+    began.
     """
     eps = eps.sort("child", "k").with_columns(
         prior=(pl.col("cp_start") != NA).cast(pl.Int64).cum_sum().over("child") - (pl.col("cp_start") != NA).cast(
             pl.Int64))
     has_plan = (eps["cp_start"] != NA).to_numpy()
     seen = (eps["prior"] > 0).to_numpy()
-    share_seen = seen[has_plan].mean() if has_plan.any() else 0.0
+    recent = has_plan & (eps["cp_start"].to_numpy() >= today - 3 * 365)  # long histories, as the latest years
+    share_seen = seen[recent].mean() if recent.any() else 0.0
     p_extra = max(r.subsequent_plan - share_seen, 0.0) / max(1 - share_seen, 1e-9)
     extra = (rng.random(eps.height) < p_extra).astype(np.int64)
     first_plan = has_plan & (eps["prior"] == 0).to_numpy()
