@@ -289,3 +289,21 @@ def test_example_mapping_is_valid() -> None:
     mapping = parse(yaml.load(EXAMPLE.read_text(encoding="utf-8"), Loader=yaml.BaseLoader), "example")
     assert (mapping.table, mapping.constants, mapping.strftime, mapping.sheet) == ("visits", {"kind": "lac"}, "%d/%m/%Y", "Visits")
     assert mapping.codes["seen"] == {"Yes": "true", "No": "false"}
+
+
+def test_fast_and_careful_csv_readers_give_the_same_records_and_findings(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    frames = _canonical(LOCAL)
+    csvs = [p for p in extract.write(frames, tmp_path) if p.suffix == ".csv"]
+    # a value that needs reporting, so findings are compared too
+    visits = tmp_path / "visits.csv"
+    visits.write_text(visits.read_text(encoding="utf-8-sig").replace("2024", "20x4", 1), encoding="utf-8")
+    fast = Batch()
+    extract.read(csvs, fast)
+    monkeypatch.setattr(extract, "_fast_csv", lambda *a: None)
+    careful = Batch()
+    extract.read(csvs, careful)
+    assert fast.findings == careful.findings and fast.findings
+    assert fast.frames.keys() == careful.frames.keys()
+    for name in fast.frames:
+        assert fast.frames[name].equals(careful.frames[name]), name

@@ -45,8 +45,12 @@ def sniff(path: Path) -> bool:
 def read(paths: list[Path], batch: Batch) -> None:
     for path in paths:
         mapping = mapping_for(path)
-        header, records = _grid(path, mapping.sheet)
-        raw, rows = _mapped(path, header, records, mapping, batch)
+        fast = _fast_csv(path, mapping, batch) if path.suffix.lower() not in SPREADSHEETS else None
+        if fast is not None:
+            raw, rows = fast
+        else:
+            header, records = _grid(path, mapping.sheet)
+            raw, rows = _mapped(path, header, records, mapping, batch)
         frame = canonicalise(mapping.table, raw, file=str(path), batch=batch, rows=rows)
         batch.add(mapping.table, frame)
         info = SourceFile.of(path, FORMAT, mapping.collection_year or collection_year({mapping.table: frame}))
@@ -128,6 +132,41 @@ def _mapped(path: Path, header: list[str], records: Grid, mapping: Mapping,
     return pl.DataFrame(columns), rows
 
 
+def _fast_csv(path: Path, mapping: Mapping, batch: Batch) -> tuple[pl.DataFrame, pl.Series] | None:
+    """The common case read column-wise with polars: a plain CSV, one record per line, no quoting.
+
+    Anything unusual (quotes that may hide line breaks, blank lines, ragged rows, odd encodings) returns None
+    and the careful row-by-row reader handles the file, so row numbers and findings stay exact. The two paths
+    give the same frames (tests/formats/test_extract.py reads every file both ways).
+    """
+    data = path.read_bytes()
+    if b'"' in data or b"\r\n\r\n" in data or b"\n\n" in data.rstrip(b"\r\n") or b"\x00" in data[:4096]:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, has_header=True, quote_char=None)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        return None
+    header = [c.strip() for c in frame.columns]
+    frame.columns = header
+    rows = pl.Series("source_row", range(2, frame.height + 2), dtype=pl.Int64)
+    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in header)
+    present = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series() if header else None
+    if present is None or frame.height == 0 or not present.all():
+        return None  # empty file or blank rows: the careful reader reports them exactly
+    t = table_decl(mapping.table)
+    columns: dict[str, pl.Series] = {}
+    for source, target in mapping.columns.items():
+        series = frame.get_column(header[_position(path, header, source, mapping)]).rename(target)
+        if t.column(target).type == "date":
+            columns[target] = _dates(path, target, [None] * 0, rows, mapping, batch, text=series)
+        else:
+            columns[target] = _translated(path, series, rows, mapping, batch) if target in mapping.codes else series
+    for target, value in mapping.constants.items():
+        columns[target] = pl.Series(target, [value] * frame.height, dtype=pl.Utf8)
+    return pl.DataFrame(columns, height=frame.height), rows
+
+
 def _position(path: Path, header: list[str], source: str, mapping: Mapping) -> int:
     """Where the mapping's column is: its exact name, else the name ignoring case (exports change case)."""
     exact = [i for i, h in enumerate(header) if h == source]
@@ -153,19 +192,22 @@ def _text(cell: object) -> str | None:
 
 
 def _dates(path: Path, target: str, cells: Sequence[object], rows: pl.Series, mapping: Mapping,
-           batch: Batch) -> pl.Series:
+           batch: Batch, *, text: pl.Series | None = None) -> pl.Series:
     """A date column: cells a workbook typed as dates (or Excel serial numbers) as they are; text as written.
 
     Without a date format, text goes to ``canonicalise`` (day-first shapes, reported when unreadable). With one,
     text is read in that format only (a US-style mm/dd export must not be read day-first): a value that does
     not fit it is reported here and left empty.
     """
-    typed = pl.Series(target, [c.date() if isinstance(c, dt.datetime) else c if isinstance(c, dt.date) else None
-                               for c in cells], dtype=pl.Date)
-    numbers = pl.Series(target, [float(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else None
-                                 for c in cells], dtype=pl.Float64)
-    typed = typed.fill_null(parse_dates(numbers))
-    text = pl.Series(target, [None if d is not None else _text(c) for d, c in zip(typed, cells)], dtype=pl.Utf8)
+    if text is not None:  # a text column (the fast CSV path): nothing was typed by a spreadsheet
+        typed = pl.Series(target, [None] * text.len(), dtype=pl.Date)
+    else:
+        typed = pl.Series(target, [c.date() if isinstance(c, dt.datetime) else c if isinstance(c, dt.date) else None
+                                   for c in cells], dtype=pl.Date)
+        numbers = pl.Series(target, [float(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else None
+                                     for c in cells], dtype=pl.Float64)
+        typed = typed.fill_null(parse_dates(numbers))
+        text = pl.Series(target, [None if d is not None else _text(c) for d, c in zip(typed, cells)], dtype=pl.Utf8)
     if text.is_null().all():
         return typed
     if mapping.strftime is None:
