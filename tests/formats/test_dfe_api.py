@@ -275,3 +275,15 @@ def test_the_example_unchanged_by_reading(example: dict) -> None:
     before = copy.deepcopy(example)
     read([dict(example, la_child_id=123)])
     assert example == before
+
+
+def test_fast_schema_check_agrees_with_the_detailed_one() -> None:
+    from caseboard.formats.dfe_api_spec import record_is_valid, record_validator
+
+    good = {"la_child_id": "C1", "child_details": {"date_of_birth": "2015-03-27", "sex": "M"}}
+    bad_date = {"la_child_id": "C1", "child_details": {"date_of_birth": "27/03/2015"}}
+    bad_type = {"la_child_id": 12, "child_details": {}}
+    for record in (good, bad_date, bad_type):
+        detailed_ok = not list(record_validator().iter_errors(record))
+        assert record_is_valid()(record) == detailed_ok, record
+    assert record_is_valid()(good) and not record_is_valid()(bad_date)

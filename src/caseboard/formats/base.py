@@ -123,7 +123,7 @@ def canonicalise(
     table_name: str,
     raw: pl.DataFrame,
     *,
-    file: str,
+    file: str | pl.Series,
     batch: Batch,
     rows: pl.Series | None = None,
 ) -> pl.DataFrame:
@@ -132,6 +132,8 @@ def canonicalise(
     ``raw`` may hold strings, or values a spreadsheet reader already typed (dates, numbers): both are accepted.
     Columns of the table that ``raw`` lacks are added empty. ``rows`` gives each record's row number in its
     file (the line a person sees in Excel or a text editor); without it rows are numbered from 2 (after a header).
+    ``file`` is one file name, or a series naming each record's file (a reader that gathers many small files
+    into one call, which is much faster than a call per file).
     Unreadable values become findings (the value is left empty, never guessed); records missing a required
     field go to the batch's quarantine, whole, with a finding.
     """
@@ -141,6 +143,7 @@ def canonicalise(
         raise ValueError(f"reader bug: {table_name} has no columns {unknown}")
     n = raw.height
     row_numbers = rows if rows is not None else pl.Series("source_row", range(2, n + 2), dtype=pl.Int64)
+    files = (file.cast(pl.Utf8) if isinstance(file, pl.Series) else pl.Series([file] * n, dtype=pl.Utf8)).alias("source_file")
     out: dict[str, pl.Series] = {}
     for c in t.columns:
         if c.name in raw.columns:
@@ -148,17 +151,16 @@ def canonicalise(
             out[c.name] = series
             if problems is not None:
                 bad = raw.select(pl.col(c.name).cast(pl.Utf8).alias("v")).with_columns(
-                    row=row_numbers, child=raw[t.child_column].cast(pl.Utf8) if t.child_column and t.child_column in raw.columns else pl.lit(None, pl.Utf8)
+                    row=row_numbers, child=raw[t.child_column].cast(pl.Utf8) if t.child_column and t.child_column in raw.columns else pl.lit(None, pl.Utf8),
+                    file=files,
                 ).filter(problems)
-                for v, r, child in bad.iter_rows():
-                    batch.findings.append(Finding(file, r, c.name, v, _expected(c.type), "error", "type", table_name, child))
+                for v, r, child, where in bad.iter_rows():
+                    batch.findings.append(Finding(where, r, c.name, v, _expected(c.type), "error", "type", table_name, child))
         else:
             from caseboard.formats.values import POLARS_TYPES
 
             out[c.name] = pl.Series(c.name, [None] * n, dtype=POLARS_TYPES[c.type])
-    frame = pl.DataFrame(out).with_columns(
-        pl.lit(file, pl.Utf8).alias("source_file"), row_numbers.cast(pl.Int64).alias("source_row")
-    )
+    frame = pl.DataFrame(out, height=n).with_columns(files, row_numbers.cast(pl.Int64).alias("source_row"))
     required = [c.name for c in t.columns if c.required]
     if required:
         mask = frame.select(pl.any_horizontal([pl.col(name).is_null() for name in required])).to_series()
@@ -170,13 +172,13 @@ def canonicalise(
                     if rec[name] is None:
                         value = raw_rec.get(name)
                         batch.findings.append(Finding(
-                            file, rec["source_row"], name, None if value is None else str(value),
+                            rec["source_file"], rec["source_row"], name, None if value is None else str(value),
                             f"a value ({_expected(t.column(name).type)}): the record cannot be placed without it",
                             "error", "required", table_name, rec.get("child_id") if t.child_column else None,
                         ))
                         break
                 batch.quarantine.append({
-                    "file": file, "row": rec["source_row"], "table": table_name,
+                    "file": rec["source_file"], "row": rec["source_row"], "table": table_name,
                     "raw": {k: (None if v is None else str(v)) for k, v in raw_rec.items()},
                 })
             frame = frame.filter(~mask)

@@ -37,7 +37,7 @@ from caseboard.calendar import reporting_year
 from caseboard.formats.base import Batch, Finding, FormatError, SourceFile, canonicalise
 from caseboard.formats.dfe_api_spec import (
     CARE_LEAVER_VISIT, CHILD_DETAILS, EPISODE, IN_EPISODE, MAX_RECORDS_PER_REQUEST, SCHEMA_NAME, SDQ, Section,
-    escape, explain, from_api, record_validator, to_api,
+    escape, explain, from_api, record_is_valid, record_validator, to_api,
 )
 from caseboard.model.tables import table as table_decl
 
@@ -72,6 +72,8 @@ def read(paths: list[Path], batch: Batch) -> list[PurgeRequest]:
     A caller that only wants the frames may ignore the return value: each purge is also a warning finding.
     """
     purges: list[PurgeRequest] = []
+    rows: dict[str, list[tuple[str, int, dict[str, object]]]] = {}
+    counts: dict[str, int] = {}
     for path in paths:
         try:
             payload = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -79,11 +81,13 @@ def read(paths: list[Path], batch: Batch) -> list[PurgeRequest]:
             raise FormatError(str(path), "not a DfE API payload: the file is not UTF-8 text (JSON must be UTF-8)") from None
         except json.JSONDecodeError as e:
             raise FormatError(str(path), f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}", row=e.lineno) from None
-        sub = Batch()
-        purges += read_payload(payload, str(path), sub)
-        info = SourceFile.of(path, FORMAT, collection_year(sub.frames))
-        info.records = len(_records(payload, str(path))[1])
-        batch.extend(sub)
+        purges += _collect(payload, str(path), batch, rows)
+        counts[str(path)] = len(_records(payload, str(path))[1])
+    frames = _emit(rows, batch)
+    for path in paths:
+        mine = {name: frame.filter(pl.col("source_file") == str(path)) for name, frame in frames.items()}
+        info = SourceFile.of(path, FORMAT, collection_year(mine))
+        info.records = counts[str(path)]
         batch.files.append(info)
     return purges
 
@@ -93,23 +97,42 @@ def read_payload(payload: object, source: str, batch: Batch) -> list[PurgeReques
 
     Used for files and for HTTP pushes alike (``source`` names the file or the request in findings).
     """
+    rows: dict[str, list[tuple[str, int, dict[str, object]]]] = {}
+    purges = _collect(payload, source, batch, rows)
+    _emit(rows, batch)
+    return purges
+
+
+def _collect(payload: object, source: str, batch: Batch,
+             rows: dict[str, list[tuple[str, int, dict[str, object]]]]) -> list[PurgeRequest]:
+    """Validate and map one payload's records into ``rows`` (per table: file, record index, raw values)."""
     prefix, records = _records(payload, source)
     if len(records) > MAX_RECORDS_PER_REQUEST:
         batch.findings.append(Finding(source, None, prefix or "/", str(len(records)),
                                       f"at most {MAX_RECORDS_PER_REQUEST} records per request ({SCHEMA_NAME}, maxItems); "
                                       "the file is read whole", "warning", "schema"))
-    rows: dict[str, list[tuple[int, dict[str, object]]]] = {}
+    mine: dict[str, list[tuple[int, dict[str, object]]]] = {}
     purges: list[PurgeRequest] = []
     for index, record in enumerate(records):
-        reader = _RecordReader(source, index, f"{prefix}/{index}", batch, rows, purges)
+        reader = _RecordReader(source, index, f"{prefix}/{index}", batch, mine, purges)
         reader.read(record)
+    for table_name, entries in mine.items():
+        rows.setdefault(table_name, []).extend((source, i, values) for i, values in entries)
+    return purges
+
+
+def _emit(rows: dict[str, list[tuple[str, int, dict[str, object]]]], batch: Batch) -> dict[str, pl.DataFrame]:
+    """One canonicalise call per table for every payload read (a call per file is many times slower)."""
+    frames: dict[str, pl.DataFrame] = {}
     for table_name, entries in rows.items():
         columns = table_decl(table_name).column_names
-        raw = pl.DataFrame({c: pl.Series(c, [values.get(c) for _, values in entries], dtype=pl.Utf8, strict=False)
+        raw = pl.DataFrame({c: pl.Series(c, [values.get(c) for _, _, values in entries], dtype=pl.Utf8, strict=False)
                             for c in columns})  # JSON true/false become "true"/"false", numbers their digits
-        row_numbers = pl.Series("source_row", [i for i, _ in entries], dtype=pl.Int64)
-        batch.add(table_name, canonicalise(table_name, raw, file=source, batch=batch, rows=row_numbers))
-    return purges
+        row_numbers = pl.Series("source_row", [i for _, i, _ in entries], dtype=pl.Int64)
+        files = pl.Series("source_file", [f for f, _, _ in entries], dtype=pl.Utf8)
+        frames[table_name] = canonicalise(table_name, raw, file=files, batch=batch, rows=row_numbers)
+        batch.add(table_name, frames[table_name])
+    return frames
 
 
 def _records(payload: object, source: str) -> tuple[str, list[object]]:
@@ -222,6 +245,8 @@ class _RecordReader:
 
     def _validated(self, record: object) -> object:
         """Report every schema error; return a copy with wrongly typed values emptied."""
+        if record_is_valid()(record):
+            return record
         errors = sorted(record_validator().iter_errors(record), key=lambda e: [str(p) for p in e.path])
         child = record.get("la_child_id") if isinstance(record, dict) else None
         if not errors:
