@@ -17,6 +17,7 @@ from typing import Literal
 
 import polars as pl
 
+from caseboard.indicators.attribution import UNALLOCATED
 from caseboard.qa import feedback, risk
 from caseboard.qa.grades import GRADES
 from caseboard.qa.schema import ensure_qa_schema
@@ -43,7 +44,7 @@ def completed_audits(store: Store) -> pl.DataFrame:
 def _group(level: Level) -> pl.Expr:
     if level == "authority":
         return pl.lit("Authority").alias("group")
-    return pl.col({"area": "area", "team": "team", "worker": "worker_id"}[level]).fill_null("Unallocated").alias(
+    return pl.col({"area": "area", "team": "team", "worker": "worker_id"}[level]).fill_null(UNALLOCATED).alias(
         "group")
 
 
@@ -151,9 +152,13 @@ def quality_beside_volume(store: Store, as_at: dt.date, level: Literal["area", "
     values = pl.DataFrame([{"group": r.group, "code": r.code, "value": r.as_dict()["value"]} for r in rows],
                           schema={"group": pl.Utf8, "code": pl.Utf8, "value": pl.Float64})
     wide = values.pivot(on="code", index="group", values="value") if values.height else values.select("group")
-    fb = _feedback_by(store, level)
-    return (wide.join(grades, on="group", how="full", coalesce=True).join(fb, on="group", how="left")
-            .sort("group"))
+    # Every area or team shows, audited or not; "Unallocated" only when something is in it.
+    names = store.query(f"SELECT name FROM {'areas' if level == 'area' else 'teams'}")["name"].to_list()
+    present = set(wide["group"]) | set(grades["group"])
+    groups = sorted(set(names)) + ([UNALLOCATED] if UNALLOCATED in present else [])
+    base = pl.DataFrame({"group": groups}, schema={"group": pl.Utf8})
+    return (base.join(wide, on="group", how="left").join(grades, on="group", how="left")
+            .join(_feedback_by(store, level), on="group", how="left"))
 
 
 def _feedback_by(store: Store, level: str) -> pl.DataFrame:
