@@ -1,0 +1,73 @@
+"""Reports as self-contained HTML pages (styles and charts inline), from Jinja templates in ``templates/``.
+
+The same page is the web view and WeasyPrint's input for the A4 PDF (``reports.pdf``), so the two cannot
+drift. Every page ends with the provenance footer (loads, settings) and carries it as the PDF's page footer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from caseboard.reports.charts import rag_bar, sparkline
+from caseboard.reports.provenance import VERSION, Provenance
+from caseboard.reports.scorecard import COMPARATORS, Line, ScorecardReport, shown
+from caseboard.reports.suppression import KEY, MARKER
+
+TEMPLATES = Path(__file__).parent / "templates"
+ARROWS = {"improving": "▲", "worsening": "▼", "no change": "►", "": ""}
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                          lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _css(footer: str) -> str:
+    """The stylesheet with the provenance line as the PDF's page footer (a CSS string: JSON quoting is valid)."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8").replace("string(provenance)", json.dumps(footer))
+
+
+def render(template: str, prov: Provenance, title: str, subtitle: str, **context: Any) -> str:
+    """Any report page: the base layout, the footer and the document metadata from ``prov``."""
+    footer = prov.footer()
+    return _ENV.get_template(template).render(
+        title=title, subtitle=subtitle, footer=footer, css=_css(footer), version=VERSION,
+        built_at=prov.built_at.isoformat(), marker=MARKER, suppression_key=KEY, **context)
+
+
+def frequency_label(line: Line) -> str:
+    return line.measure.frequency + (" ©" if line.measure.cumulative else "")
+
+
+def scorecard_row(line: Line) -> dict[str, Any]:
+    """One table row as text (shared by the HTML page and the PDF)."""
+    m, cur, prev = line.measure, line.current, line.previous
+    values = [None if p.hidden else p.value for p in line.trend]
+    return {
+        "title": m.title, "frequency": frequency_label(line), "period": line.period,
+        "target": shown(m.unit, m.target), "previous": shown(m.unit, prev.value, prev.hidden) if prev else "",
+        "current": shown(m.unit, cur.value, cur.hidden), "reason": "" if cur.hidden else cur.reason,
+        "rag": line.rag, "rag_letter": {"green": "G", "amber": "A", "red": "R"}.get(line.rag, ""),
+        "direction": line.direction, "arrow": ARROWS[line.direction],
+        "comparisons": [shown(m.unit, f.value) if f else "" for s, f in line.comparisons.items()],
+        "sparkline": sparkline(values, target=m.target, title=f"{m.title}: trend"),
+        "commentary": m.commentary,
+    }
+
+
+def scorecard_html(report: ScorecardReport) -> str:
+    """The scorecard page: RAG key, a summary bar, one table per heading."""
+    used = report.comparators
+    sections = []
+    for heading, lines in report.sections:
+        rows = [scorecard_row(line) for line in lines]
+        for r, line in zip(rows, lines):
+            r["comparisons"] = [c for c, s in zip(r["comparisons"], line.comparisons) if s in used]
+        sections.append((heading, rows))
+    counts = Counter(line.rag for line in report.lines)
+    subtitle = (f"{report.authority}, as at {report.as_at:%d %B %Y}"
+                + (" — public version: small numbers suppressed" if report.public else ""))
+    return render("scorecard.html.j2", report.provenance, report.scorecard.title, subtitle, sections=sections,
+                  comparators=[COMPARATORS[s] for s in used], public=report.public, rag_bar=rag_bar(counts))
