@@ -171,32 +171,35 @@ def future_dates(frames: Frames, today: dt.date) -> list[Finding]:
 def references_resolve(frames: Frames, known_children: set[str], known_workers: set[str], known_teams: set[str],
                        known_areas: set[str]) -> list[Finding]:
     """Records must point at things that exist: a child, a worker, a team, an area."""
-    def ids(table: str, column: str, known: set[str]) -> set[str]:
+    def ids(table: str, column: str, known: set[str]) -> pl.DataFrame:
         frame = frames.get(table)
-        return known | (set(frame[column].drop_nulls().to_list()) if frame is not None and frame.height else set())
+        found = frame.select(pl.col(column).alias("__id")) if frame is not None and frame.height else None
+        given = pl.DataFrame({"__id": list(known)}, schema={"__id": pl.Utf8})
+        return (pl.concat([given, found]) if found is not None else given).unique()
+
+    def unknown(frame: pl.DataFrame, column: str, known: pl.DataFrame) -> pl.DataFrame:
+        return frame.filter(pl.col(column).is_not_null()).join(known, left_on=column, right_on="__id", how="anti")
 
     children = ids("children", "child_id", known_children)
-    workers = ids("workers", "worker_id", known_workers)
-    teams = ids("teams", "team_id", known_teams)
-    areas = ids("areas", "area_id", known_areas)
     out: list[Finding] = []
     for t in TABLES:
         frame = frames.get(t.name)
         if frame is None or frame.height == 0 or t.name == "children" or t.child_column is None:
             continue
-        bad = frame.filter(~pl.col("child_id").is_in(list(children)))
-        out += _findings(bad, t.name, "child_id", pl.col("child_id"),
+        out += _findings(unknown(frame, "child_id", children), t.name, "child_id", pl.col("child_id"),
                          lambda r: "a child present in this load or already loaded (no child record found)",
                          "reference", "warning")
-    checks = [("allocations", "worker_id", workers, "worker"), ("allocations", "team_id", teams, "team"),
-              ("workers", "team_id", teams, "team"), ("teams", "area_id", areas, "area")]
-    for table, column, known, noun in checks:
+    checks = [("allocations", "worker_id", "workers", known_workers, "worker"),
+              ("allocations", "team_id", "teams", known_teams, "team"),
+              ("workers", "team_id", "teams", known_teams, "team"),
+              ("teams", "area_id", "areas", known_areas, "area")]
+    for table, column, target, known_ids, noun in checks:
         frame = frames.get(table)
+        known = ids(target, f"{noun}_id", known_ids)
         # Only check where the load or the store holds that kind of record at all: a 903 return's social
         # worker ids cannot be resolved until the council's workforce extract is loaded, and that is not an error.
-        if frame is None or frame.height == 0 or not known:
+        if frame is None or frame.height == 0 or known.height == 0:
             continue
-        bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(known)))
-        out += _findings(bad, table, column, pl.col(column),
+        out += _findings(unknown(frame, column, known), table, column, pl.col(column),
                          lambda r, n=noun: f"a known {n} (no {n} record with this identifier)", "reference", "warning")
     return out
