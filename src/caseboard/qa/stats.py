@@ -153,7 +153,8 @@ def quality_beside_volume(store: Store, as_at: dt.date, level: Literal["area", "
                           schema={"group": pl.Utf8, "code": pl.Utf8, "value": pl.Float64})
     wide = values.pivot(on="code", index="group", values="value") if values.height else values.select("group")
     # Every area or team shows, audited or not; "Unallocated" only when something is in it.
-    names = store.query(f"SELECT name FROM {'areas' if level == 'area' else 'teams'}")["name"].to_list()
+    table, code = ("areas", "area_id") if level == "area" else ("teams", "team_id")
+    names = store.query(f"SELECT COALESCE(name, {code}) AS name FROM {table}")["name"].to_list()
     present = set(wide["group"]) | set(grades["group"])
     groups = sorted(set(names)) + ([UNALLOCATED] if UNALLOCATED in present else [])
     base = pl.DataFrame({"group": groups}, schema={"group": pl.Utf8})
