@@ -74,17 +74,18 @@ def moving_cells(*rates: Rates) -> np.ndarray:
 
 
 def project(x0: np.ndarray, base: Rates, months: int, *, scenario: Scenario | None = None, start_step: int = 1,
-            cells: np.ndarray | None = None, rng: np.random.Generator | None = None) -> Paths:
+            changed: Rates | None = None, cells: np.ndarray | None = None,
+            rng: np.random.Generator | None = None) -> Paths:
     """Project ``months`` steps from the stock ``x0`` (``[state]`` or ``[r, state]``) on ``base`` rates for each
-    of its resamples; from step ``start_step`` (1 = the first month) the scenario's rates and moves apply.
-    Without ``rng`` the projection is the expectation (no noise)."""
+    of its resamples; from step ``start_step`` (1 = the first month) the scenario's rates (``changed``, computed
+    from ``base`` when not given) and moves apply. Without ``rng`` the projection is the expectation (no noise)."""
     R = base.resamples
     plans = [(base.P, entries_by_state(base.entries))]
     if scenario is not None:
-        changed = scenario.apply(base)
+        changed = changed or scenario.apply(base)
         plans.append((changed.P, entries_by_state(changed.entries)))
     if cells is None:
-        cells = moving_cells(base, *([scenario.apply(base)] if scenario is not None else []))
+        cells = moving_cells(base, *([changed] if changed is not None else []))
     src, dst = cells // N_DEST, cells % N_DEST  # cells are sorted, so by source state
     leave, arrive = _Summer(src, G.N_STATES), _Summer(dst, N_DEST)
     probs = [P.reshape(R, -1)[:, cells] for P, _ in plans]

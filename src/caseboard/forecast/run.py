@@ -165,13 +165,14 @@ def fit_and_project(h: History, months: int, options: Options, *, costs: UnitCos
     x0 = h.stock()[-1]
     start = h.first + h.state.shape[1] - 1
     step = scenario_start_step(start, scenario)
-    extra = [scenario.apply(fitted), scenario.apply(resampled)] if scenario is not None else []
-    cells = moving_cells(fitted, resampled, *extra)
+    changed = (scenario.apply(fitted), scenario.apply(resampled)) if scenario is not None else (None, None)
+    cells = moving_cells(fitted, resampled, *[c for c in changed if c is not None])
 
     def one(sc: Scenario | None) -> Run:
-        central = project(x0, fitted, months, scenario=sc, start_step=step, cells=cells)
+        central = project(x0, fitted, months, scenario=sc, start_step=step, changed=changed[0], cells=cells)
         noise = np.random.default_rng(options.seed + 1) if options.noise else None
-        sims = project(x0, resampled, months, scenario=sc, start_step=step, cells=cells, rng=noise)
+        sims = project(x0, resampled, months, scenario=sc, start_step=step, changed=changed[1], cells=cells,
+                       rng=noise)
         return Run(central, sims, monthly_spend(central.stock, start, costs)[0], monthly_spend(sims.stock, start, costs))
 
     return Forecast(start, options, costs, one(None), one(scenario) if scenario is not None else None,
