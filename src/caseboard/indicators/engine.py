@@ -92,8 +92,13 @@ def _empty_tables(store: Store, names: Iterable[str]) -> set[str]:
 def aggregate(ind: Indicator, units: pl.DataFrame, level: Level, settings: Settings,
               known: Sequence[str] = ()) -> list[Row]:
     """Numerator and denominator per group of ``level`` (groups in ``known`` appear even with no units)."""
-    den = pl.col("den_weight").cast(pl.Float64).sum() if "den_weight" in units.columns else pl.len()
-    counts = units.group_by(level).agg(pl.col("in_numerator").sum().alias("num"), den.alias("den"))
+    # Weights (FTEs) are summed to 9 places: a float sum depends on the order rows arrive in, which no engine
+    # fixes, and a total of 2.9999999999999996 FTE must not turn a caseload of 18.0 from green to amber.
+    den = pl.col("den_weight").cast(pl.Float64).sum().round(9) if "den_weight" in units.columns else pl.len()
+    # ``num_weight``: a unit's share of the numerator when it is not 1 (days of an adoption, an agency FTE).
+    num = (pl.col("num_weight").cast(pl.Float64).sum().round(9) if "num_weight" in units.columns
+           else pl.col("in_numerator").sum())
+    counts = units.group_by(level).agg(num.alias("num"), den.alias("den"))
     found = {g: (n, d) for g, n, d in counts.iter_rows()}
     groups = sorted(set(found) | set(known), key=lambda g: (g == UNALLOCATED, g))
     if level == "authority" and not groups:
@@ -108,6 +113,20 @@ def aggregate(ind: Indicator, units: pl.DataFrame, level: Level, settings: Setti
                          population=settings.population_0_17 if level == "authority" else None)
         rows.append(Row(ind.code, level, g, result, status(ind, result), names.get(g)))
     return rows
+
+
+def _no_data(ind: Indicator, empty: set[str], levels: Sequence[Level], settings: Settings) -> list[Row]:
+    """When a table ``ind`` needs has no data anywhere: one row per level, for the whole authority, saying so."""
+    missing = [t for t in ind.requires if t in empty]
+    if not missing:
+        return []
+    result = NotEnoughData(f"no {', '.join(missing)} records have been loaded")
+    return [Row(ind.code, lv, settings.authority_name, result, status(ind, result)) for lv in levels]
+
+
+def _rows(ind: Indicator, units: pl.DataFrame, levels: Sequence[Level], settings: Settings,
+          org: Organisation) -> list[Row]:
+    return [row for lv in levels for row in aggregate(ind, units, lv, settings, org.groups(lv))]
 
 
 def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end: dt.date | None = None,
@@ -137,21 +156,16 @@ def evaluate(store: Store, as_at: dt.date, *, start: dt.date | None = None, end:
         frames: dict[tuple[str, str], pl.DataFrame] = {}
         try:
             for ind in group:
-                missing = [t for t in ind.requires if t in empty]
-                if missing:
-                    # No data anywhere: one row per level, for the whole authority, saying so.
-                    result = NotEnoughData(f"no {', '.join(missing)} records have been loaded")
-                    results[ind.code] = [Row(ind.code, lv, settings.authority_name, result, status(ind, result))
-                                         for lv in levels]
+                no_data = _no_data(ind, empty, levels, settings)
+                if no_data:
+                    results[ind.code] = no_data
                     continue
                 q = replace(points[ind.code], tables=tables)
                 key = (ind.units_sql(q), ind.attribution)  # e.g. a count and its rate share their units
                 if key not in frames:
                     frames[key] = attributed_frame(store, key[0], q, ind.attribution, org=org,
                                                    authority_only=authority_only)
-                units = frames[key]
-                results[ind.code] = [row for lv in levels
-                                     for row in aggregate(ind, units, lv, settings, org.groups(lv))]
+                results[ind.code] = _rows(ind, frames[key], levels, settings, org)
         finally:
             release(store, Q(as_at=day, tables=tables))
     return [row for ind in chosen for row in results[ind.code]]

@@ -14,7 +14,8 @@ months with end-of-month clamping, working days as a subtraction of calendar ord
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -146,3 +147,41 @@ def for_dialect(sql: str, dialect: str) -> str:
 def run(store: Store, sql: str) -> pl.DataFrame:
     """Run DuckDB-dialect SQL on any store."""
     return store.query(for_dialect(sql, store.dialect))
+
+
+#: How :func:`lit` writes a date: what :func:`over_dates` looks for.
+_DATE_LITERAL = re.compile(r"DATE '(\d{4}-\d{2}-\d{2})'")
+#: The alias of the dates relation in :func:`over_dates`' query and the name of its key column.
+DATES, KEY = "cb_dates", "cb_key"
+
+
+def over_dates(sqls: Sequence[str]) -> list[tuple[list[int], str]]:
+    """One query for many as-at dates: ``sqls[k]`` is the same query written for date ``k``.
+
+    Planning, not running, is most of the cost of an indicator's query on a county (DuckDB spends more time
+    optimising the schedules' window functions and calendar look-ups than executing them), so a monthly series
+    should plan each query once. The date-written queries differ only in their :func:`lit` date literals (the
+    as-at date, the period, dates computed from them), so each literal position becomes a column of a ``VALUES``
+    relation with one row per date, and the query runs once ``LATERAL`` to it: row ``k``'s columns put back
+    exactly the literals of ``sqls[k]``, so each date's rows are by construction those of its own query. The
+    engines turn the lateral query into one plan: DuckDB decorrelates it (every table meets every date at
+    once), PostgreSQL plans it once and runs it per date.
+
+    Returns ``(indices, sql)`` pairs: dates whose queries share a text share a query, which returns the
+    columns of the original plus ``cb_key`` (the index into ``sqls``) first.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    literals: list[list[str]] = []
+    for k, sql in enumerate(sqls):
+        parts = _DATE_LITERAL.split(sql)
+        groups.setdefault(tuple(parts[0::2]), []).append(k)
+        literals.append(parts[1::2])
+    out = []
+    for template, indices in groups.items():
+        n = len(template) - 1
+        body = template[0] + "".join(f"{DATES}.p{i}{template[i + 1]}" for i in range(n))
+        rows = ", ".join("(" + ", ".join([str(k)] + [f"DATE '{d}'" for d in literals[k]]) + ")" for k in indices)
+        columns = ", ".join([KEY] + [f"p{i}" for i in range(n)])
+        out.append((indices, f"SELECT {DATES}.{KEY}, u.* FROM (VALUES {rows}) AS {DATES}({columns}) "
+                             f"CROSS JOIN LATERAL ({body}) AS u"))
+    return out
