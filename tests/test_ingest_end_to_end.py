@@ -178,3 +178,30 @@ def test_dfe_rule_findings_are_stored_beside_caseboards_own(peer_samples: Path, 
     dfe = stored.filter(pl.col("source") == "dfe-cin")
     assert {"100", "1104"} <= set(dfe["rule"].to_list())
     assert dfe.filter(pl.col("rule") == "1104")["row"].to_list() == [34, 54]
+
+
+def test_a_purge_flag_pushed_through_the_dfe_api_removes_the_record(tmp_path: Path) -> None:
+    db = tmp_path / "cb.duckdb"
+    plan = {"child_protection_plan_id": "P1", "start_date": "2025-01-10", "end_date": None}
+    record = {"la_child_id": "C1", "mis_child_id": "M1",
+              "child_details": {"date_of_birth": "2015-03-27", "sex": "F"},
+              "social_care_episodes": [{"social_care_episode_id": "E1", "referral_date": "2025-01-02",
+                                        "child_protection_plans": [plan]}]}
+    first = tmp_path / "push-1.json"
+    first.write_text(json.dumps([record]))
+    assert run("ingest", str(first), "--db", str(db), "--today", "2025-06-01")[0] == 0
+    store = open_store(db)
+    assert store.table("cp_plans")["child_id"].to_list() == ["C1"]
+    store.close()
+    record["social_care_episodes"][0]["child_protection_plans"] = [dict(plan, purge=True)]
+    second = tmp_path / "push-2.json"
+    second.write_text(json.dumps([record]))
+    code, output = run("ingest", str(second), "--db", str(db), "--today", "2025-06-01")
+    assert code == 0, output
+    assert "removed at the source's request" in output
+    store = open_store(db)
+    try:
+        assert store.table("cp_plans").height == 0
+        assert store.table("referrals").height == 1  # only the plan was purged
+    finally:
+        store.close()

@@ -42,6 +42,7 @@ class LoadReport:
     findings: list[Finding] = field(default_factory=list)
     quarantined: int = 0
     superseded: int = 0
+    purged: int = 0
     message: str = ""
     seconds: float = 0.0
 
@@ -273,6 +274,8 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
                 frame = batch.frames.get(t.name)
                 if frame is not None and frame.height:
                     report.changes.append(store.merge(t, frame, load_id))
+            for request in batch.purges:
+                report.purged += store.purge(request.child_id, request.table, request.key)
             report.status = "committed"
             report.message = "load committed"
             _record(store, report, started, user, command, load_id=load_id, quarantine=batch.quarantine,
@@ -283,6 +286,8 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
         report.status, report.changes = "rejected", []
         report.message = f"load refused: storing failed ({exc}); nothing was changed"
         report.load_id = _record(store, report, started, user, command)
+    if report.status == "committed":  # fresh planner statistics for what changed (PostgreSQL; issue 3)
+        store.analyze([c.table for c in report.changes if c.new or c.updated])
     report.seconds = time.perf_counter() - clock
     if progress:
         progress("done", 1.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -84,6 +84,8 @@ class Batch:
     findings: list[Finding] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
     quarantine: list[dict[str, object]] = field(default_factory=list)
+    #: Deletions a source asked for (the DfE API's purge flags), applied by the store after the records merge.
+    purges: list[Any] = field(default_factory=list)
 
     def add(self, table_name: str, frame: pl.DataFrame) -> None:
         """Append rows to a table's frame (frames already canonical: see :func:`canonicalise`)."""
@@ -101,6 +103,7 @@ class Batch:
         self.findings.extend(other.findings)
         self.files.extend(other.files)
         self.quarantine.extend(other.quarantine)
+        self.purges.extend(other.purges)
 
     @property
     def fatal(self) -> list[Finding]:

@@ -89,6 +89,7 @@ def read(paths: list[Path], batch: Batch) -> list[PurgeRequest]:
         info = SourceFile.of(path, FORMAT, collection_year(mine))
         info.records = counts[str(path)]
         batch.files.append(info)
+    batch.purges.extend(purges)
     return purges
 
 
@@ -100,6 +101,7 @@ def read_payload(payload: object, source: str, batch: Batch) -> list[PurgeReques
     rows: dict[str, list[tuple[str, int, dict[str, object]]]] = {}
     purges = _collect(payload, source, batch, rows)
     _emit(rows, batch)
+    batch.purges.extend(purges)
     return purges
 
 

@@ -39,6 +39,8 @@ def print_load_report(report: LoadReport, console: Console, *, findings_file: Pa
         for c in report.changes:
             changes.add_row(c.table, f"{c.received:,}", f"{c.new:,}", f"{c.updated:,}", f"{c.unchanged:,}")
         console.print(changes)
+        if report.purged:
+            console.print(f"{report.purged:,} records were removed at the source's request (DfE API purge flags).")
         if report.superseded:
             console.print(f"{report.superseded:,} records appeared in more than one return; the latest return's "
                           "version was kept.")

@@ -92,6 +92,10 @@ class Store(ABC):
         else:
             self._commit()
 
+    def analyze(self, tables: Sequence[str] = ()) -> None:
+        """Refresh the planner's statistics on ``tables`` after a load (engines that keep none: nothing)."""
+        return None
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         frame = self.query(sql, params)
         return None if frame.height == 0 else frame.row(0)[0]
@@ -176,6 +180,22 @@ class Store(ABC):
             parts.append(f"s.{c.name}" if c.name in t.key else f"COALESCE(s.{c.name}, t.{c.name}) AS {c.name}")
         parts += [f"s.{n}" for n, _ in PROVENANCE_COLUMNS]
         return f"SELECT {', '.join(parts)} FROM {stage} s LEFT JOIN {t.name} t ON {on}"
+
+    def purge(self, child_id: str, table: str | None, key: dict[str, Any]) -> int:
+        """Delete what a source asked to be removed: rows of ``table`` for the child matching ``key`` (all the
+        child's rows when ``key`` is empty; the child in every table when ``table`` is None). Returns rows deleted.
+        Runs inside the load's transaction, so a refused load deletes nothing.
+        """
+        targets = [t for t in TABLES if t.child_column and (table is None or t.name == table)]
+        deleted = 0
+        for t in targets:
+            where = ["child_id = ?"] + [f"{k} = ?" for k in key if k in t.column_names]
+            params = [child_id] + [v for k, v in key.items() if k in t.column_names]
+            before = int(self.scalar(f"SELECT COUNT(*) FROM {t.name} WHERE {' AND '.join(where)}", params))
+            if before:
+                self.execute(f"DELETE FROM {t.name} WHERE {' AND '.join(where)}", params)
+                deleted += before
+        return deleted
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Append plain rows to a meta table (loads, findings, quarantine)."""

@@ -56,6 +56,13 @@ class PostgresStore(Store):
             return pl.DataFrame(schema={n: pl.Utf8 for n in names})
         return pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
 
+    def analyze(self, tables: Sequence[str] = ()) -> None:
+        """ANALYZE the loaded tables: without statistics the planner guesses row counts and picks nested loops
+        that take seconds per indicator query (issue 3). Named tables only: a bare ANALYZE would visit every
+        schema of the database."""
+        for table in tables:
+            self.execute(f"ANALYZE {table}")
+
     def _begin(self) -> None:
         self.con.execute("BEGIN")
         self._in_tx = True
