@@ -11,44 +11,15 @@ a YAML file or a shipped name (high, medium, low, do_nothing, teens_and_inhouse)
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table as RichTable
 
-from caseboard.store import DEFAULT_DB, Store, open_store
-
-console = Console()
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _open(db: str | None) -> Store:
-    try:
-        return open_store(db)
-    except Exception as exc:  # a wrong URL or a locked file: say so plainly
-        console.print(f"[red]Cannot open the database {db or DEFAULT_DB}: {exc}[/red]")
-        raise typer.Exit(1) from None
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        console.print(f"[red]{option} {value!r} is not a date: expected yyyy-mm-dd[/red]")
-        raise typer.Exit(2) from None
+from caseboard.cli_indicators import DbOption, Format, _date, _emit, _open, console
+from caseboard.store import Store
 
 
 def _money(x: float) -> str:
@@ -86,17 +57,8 @@ def _print_tables(frame: pl.DataFrame, title: str, level: float, payback: dt.dat
         console.print(f"Payback: {payback.isoformat() if payback else 'not within the forecast horizon'}")
 
 
-def _emit(frame: pl.DataFrame, fmt: Format) -> None:
-    if fmt is Format.json:
-        typer.echo(json.dumps(frame.to_dicts(), default=str, indent=2))
-    else:
-        buffer = io.StringIO()
-        frame.write_csv(buffer)
-        typer.echo(buffer.getvalue(), nl=False)
-
-
 def forecast_command(
-    db: Annotated[Optional[str], typer.Option("--db", envvar="CASEBOARD_DB", help="Database file or URL.")] = None,
+    db: DbOption = None,
     from_date: Annotated[Optional[str], typer.Option("--from-date", help="Project from the month end on or before "
                                                      "this date (default: the latest in the data).")] = None,
     years: Annotated[int, typer.Option(min=1, max=5, help="Years ahead (1 to 5).")] = 3,
@@ -149,7 +111,7 @@ def forecast_command(
         console.print(f"Unit costs: {unit_costs.source[:160]}..." if len(unit_costs.source) > 160
                       else f"Unit costs: {unit_costs.source}")
     else:
-        _emit(pl.concat(frames), fmt)
+        _emit(pl.concat(frames), fmt, "forecast")
 
 
 def _backtest(store: Store, cutoff: dt.date, options: object, fmt: Format) -> None:
@@ -158,17 +120,9 @@ def _backtest(store: Store, cutoff: dt.date, options: object, fmt: Format) -> No
     from caseboard.forecast.backtest import backtest
 
     result = backtest(store, cutoff, options=replace(options, years=1))  # type: ignore[type-var]
-    if fmt is not Format.table:
-        _emit(result.errors, fmt)
-        return
-    console.print(f"Backtest: fitted on the records as at {result.cutoff}, 12 months projected and compared")
-    for frame in (result.months, result.errors):
-        table = RichTable()
-        for name in frame.columns:
-            table.add_column(name)
-        for row in frame.iter_rows():
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
+    if fmt is Format.table:
+        _emit(result.months, fmt, f"Backtest: fitted on the records as at {result.cutoff}, 12 months projected")
+    _emit(result.errors, fmt, "Errors against what happened (MAE in children, MAPE in per cent)")
 
 
 def register(app: typer.Typer) -> None:

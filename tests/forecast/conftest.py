@@ -1,16 +1,6 @@
-"""Forecast tests: tiny stores built the way real data arrives (``indicators.fixtures.load_tables``)."""
+"""Forecast tests: tiny stores built the way real data arrives (``indicators.fixtures.load_tables``), on every
+engine (``caseboard.indicators.testing``)."""
 
-from __future__ import annotations
+from caseboard.indicators.testing import engine_store, engine_stores
 
-from collections.abc import Iterator
-
-import pytest
-
-from caseboard.store import Store, open_store
-
-
-@pytest.fixture
-def memory_store() -> Iterator[Store]:
-    store = open_store(":memory:")
-    yield store
-    store.close()
+__all__ = ["engine_store", "engine_stores"]

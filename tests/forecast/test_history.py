@@ -17,8 +17,8 @@ def ep(child: str, start: str, end: str | None = None, *, place: str = "U6", pro
     return {"child_id": child, "start_date": start, "end_date": end, "placement": place, "provider": provider,
             "rne": rne, "legal_status": ls, "reason_ceased": rec}
 
-def test_states_bands_groups_and_exits(memory_store: Store) -> None:
-    load_tables(memory_store, {
+def test_states_bands_groups_and_exits(engine_store: Store) -> None:
+    load_tables(engine_store, {
         "children": [{"child_id": "A", "dob": "2010-06-15"}, {"child_id": "B", "dob": "2024-01-05"},
                      {"child_id": "C", "dob": "2012-01-01"}, {"child_id": "D", "dob": "2008-03-10"}],
         "lac_episodes": [
@@ -28,7 +28,7 @@ def test_states_bands_groups_and_exits(memory_store: Store) -> None:
             ep("D", "2024-01-20", "2024-03-05", rec="X1"),                           # moves to a children's home
             ep("D", "2024-03-05", "2024-03-31", place="K2", provider="PR4", rne="P", rec="E45"),  # SGO on 31 March
         ]})
-    h = history(memory_store, dt.date(2024, 1, 31), dt.date(2024, 5, 31))
+    h = history(engine_store, dt.date(2024, 1, 31), dt.date(2024, 5, 31))
     assert [d.isoformat() for d in h.dates] == ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
     rows = dict(zip(h.children, h.state.tolist()))
     assert set(rows) == {"A", "B", "D"}
@@ -41,15 +41,15 @@ def test_states_bands_groups_and_exits(memory_store: Store) -> None:
     assert h.stock().sum(axis=1).tolist() == [2, 3, 2, 1, 1]
     assert h.notes["short_break_episodes"] == 1
 
-def test_birthdays_move_children_up_a_band_and_as_at_hides_later_ends(memory_store: Store) -> None:
-    load_tables(memory_store, {
+def test_birthdays_move_children_up_a_band_and_as_at_hides_later_ends(engine_store: Store) -> None:
+    load_tables(engine_store, {
         "children": [{"child_id": "E", "dob": "2008-02-29"}],
         "lac_episodes": [ep("E", "2023-11-01", "2024-06-30", place="K2", provider="PR4", rec="E17")]})
-    seen_then = history(memory_store, dt.date(2023, 12, 31), dt.date(2024, 3, 31))
+    seen_then = history(engine_store, dt.date(2023, 12, 31), dt.date(2024, 3, 31))
     # 29 February 2008: 15 at the end of January 2024, 16 at the end of February (a leap year here).
     assert seen_then.state.tolist() == [[G.state(3, RES), G.state(3, RES), G.state(4, RES), G.state(4, RES)]]
     assert seen_then.age.tolist() == [[15, 15, 16, 16]]
     assert (seen_then.exit == OUT).all()
-    later = history(memory_store, dt.date(2024, 5, 31), dt.date(2024, 7, 31))
+    later = history(engine_store, dt.date(2024, 5, 31), dt.date(2024, 7, 31))
     assert later.state[0].tolist() == [G.state(4, RES), OUT, OUT]
     assert later.exit[0].tolist() == [G.EXIT_REASONS.index("adulthood"), OUT]

@@ -75,11 +75,15 @@ def history(store: Store, first: dt.date, last: dt.date, as_at: dt.date | None =
 
 def history_from(frame: pl.DataFrame, first: dt.date, last: dt.date) -> History:
     """:func:`history` from an :func:`episode_frame` (kept apart so tests and benchmarks can time each half)."""
-    k0 = G.month_index(first) if first == G.month_end(G.month_index(first)) else G.month_index(first)
+    k0 = G.month_index(first)  # the month end of ``first``'s month is on or after it
     k1 = G.month_index(last) if last == G.month_end(G.month_index(last)) else G.month_index(last) - 1
     months = k1 - k0 + 1
     if months < 2:
         raise ValueError(f"need at least two month ends between {first} and {last}")
+    # An all-empty column comes back untyped from some engines (PostgreSQL): type every column used.
+    frame = frame.cast({"start_date": pl.Date, "end_date": pl.Date, "care_end": pl.Date, "dob": pl.Date,
+                        "placement": pl.Utf8, "provider": pl.Utf8, "reason_ceased": pl.Utf8,
+                        "is_short_break": pl.Boolean})
     notes = {"short_break_episodes": int(frame["is_short_break"].fill_null(False).sum())}
     eps = frame.filter(~pl.col("is_short_break").fill_null(False))
     places = eps.select("placement", "provider").unique()
