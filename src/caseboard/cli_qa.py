@@ -41,7 +41,7 @@ def sample_cmd(
     per_area: Annotated[Optional[int], typer.Option("--per-area", help="Cases from each area.")] = None,
     area: Annotated[Optional[list[str]], typer.Option("--area", help="Only these areas (code or name).")] = None,
     select: Annotated[Optional[list[str]], typer.Option(
-        "--select", help="open_cases (default), overdue_visits, assessments_overdue, plans_over_18_months, "
+        "--select", help="open_cases (default), overdue_visits, worklist_overdue, assessments_overdue, plans_over_18_months, "
                          "repeat_plans, care_leavers_16_17, cin_over_9_months (repeatable).")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed (recorded; random if not given).")] = None,
     template: Annotated[str, typer.Option("--template", help="Template of a new programme.")] = "full-case-file-audit",

@@ -42,6 +42,11 @@ def test_targeted_selections_and_cohorts(qa_store: Store) -> None:
     assert _chosen(qa_store, "assessments_overdue") == {"A1": "assessment past 45 working days"}
     # No visit recorded on any open plan: every child on a plan is overdue a visit.
     assert _chosen(qa_store, "overdue_visits") == {c: "CP visit overdue" for c in ("P1", "P2", "R1")}
+    # The worklist: every overdue statutory item (no plan reviews or pathway plans are recorded either).
+    plan = "overdue: cp_review, cp_visit"
+    assert _chosen(qa_store, "worklist_overdue") == {
+        "A1": "overdue: assessment", "P1": plan, "P2": plan, "R1": plan, "L1": "overdue: pathway_plan",
+        "L2": "overdue: pathway_plan", "L4": "overdue: pathway_plan"}
     both = candidates(qa_store, AS_AT, ["plans_over_18_months", "repeat_plans", "assessments_overdue"])
     assert sorted(both["child_id"]) == ["A1", "P1", "R1"]
     with pytest.raises(ValueError, match="unknown selection nope"):

@@ -20,6 +20,7 @@ from caseboard.indicators.attribution import attributed_frame
 from caseboard.indicators.derived import Q, open_cases
 from caseboard.indicators.engine import units
 from caseboard.store import Store
+from caseboard.worklists import worklist
 
 #: Columns every selector returns.
 COLUMNS = ("child_id", "reason", "area_code", "area", "team_code", "team", "worker")
@@ -61,6 +62,20 @@ def overdue_visits(store: Store, as_at: dt.date) -> pl.DataFrame:
              for code, reason in (("cp_visits_on_time", "CP visit overdue"),
                                   ("lac_visits_on_time", "looked-after visit overdue"))]
     return pl.concat(parts)
+
+
+def worklist_overdue(store: Store, as_at: dt.date) -> pl.DataFrame:
+    """Children with any statutory item overdue on the worklist (``caseboard.worklists``: visits, reviews,
+    assessments, PEPs, health assessments, pathway plans), the items named in the reason."""
+    items = worklist(store, as_at, horizon_days=0, prepared=True).filter(pl.col("status") == "overdue")
+    per_child = items.group_by("child_id", "team", "area", "worker").agg(
+        pl.col("item").unique().sort().str.join(", ").alias("items"))
+    # The worklist names teams and areas; samples are stratified and auditors excluded by their codes.
+    teams = store.query("SELECT team_id AS team_code, COALESCE(name, team_id) AS team FROM teams")
+    areas = store.query("SELECT area_id AS area_code, COALESCE(name, area_id) AS area FROM areas")
+    frame = (per_child.join(teams.cast(pl.Utf8), on="team", how="left")
+             .join(areas.cast(pl.Utf8), on="area", how="left"))
+    return _shape(frame, pl.concat_str(pl.lit("overdue: "), pl.col("items")))
 
 
 def assessments_overdue(store: Store, as_at: dt.date) -> pl.DataFrame:
@@ -107,6 +122,8 @@ SELECTORS: dict[str, Selector] = {s.name: s for s in (
     Selector("open_cases", "random", "Every open case", "rulebook 8.5", open_population),
     Selector("overdue_visits", "targeted", "Children with overdue visits", "CPPCR 2010 reg 28; WT 2023",
              overdue_visits),
+    Selector("worklist_overdue", "targeted", "Children with any statutory item overdue (worklist)",
+             "caseboard.worklists", worklist_overdue),
     Selector("assessments_overdue", "targeted", "Assessments past 45 working days", "WT 2023 para 195",
              assessments_overdue),
     Selector("plans_over_18_months", "targeted", "CP plans open over 18 months", "local drift threshold",
