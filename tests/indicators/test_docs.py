@@ -19,4 +19,4 @@ def test_the_catalogue_shows_sources_settings_and_examples() -> None:
     assert "### Looked-after reviews on time" in text
     assert "Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959) reg 33(1)-(2)" in text
     assert "| `cp_visit_interval_working_days` | `10` |" in text
-    assert text.count("Worked examples:") == 25
+    assert text.count("Worked examples:") == 65

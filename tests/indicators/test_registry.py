@@ -17,6 +17,17 @@ EXPECTED = {
     "lac_initial_health_20wd", "lac_health_up_to_date", "lac_pep_current", "lac_placements_3plus",
     "pathway_plan_authorised_6m", "referrals", "rereferrals_within_12m", "unallocated_children",
     "caseload_per_worker_fte", "dq_care_leavers_no_recent_contact",
+    # issue 3's remaining catalogue
+    "contacts", "referral_rate_per_10k", "referral_decision_within_1wd", "referrals_nfa", "assessment_child_seen",
+    "s47_enquiries", "cp_plans_started", "cp_ended_2yrs_plus", "cp_seen_alone", "cin_rate_per_10k",
+    "cin_plan_reviews_on_time", "lac_seen_alone", "lac_dental_12m", "lac_long_term_stability",
+    "lac_missing_children", "lac_return_interviews_offered", "lac_residential_share", "lac_fostering_in_house_share",
+    "lac_placed_over_20_miles", "lac_sdq_concern", "care_leavers_eligible", "care_leavers_relevant",
+    "care_leavers_former_relevant", "pathway_plan_by_16y3m", "care_leavers_in_touch",
+    "care_leavers_suitable_accommodation", "care_leavers_eet", "adoption_a1_days", "adoption_a2_days",
+    "adoption_a10_days", "agency_worker_rate", "vacancy_rate", "early_help_assessments", "early_help_step_up_rate",
+    "early_help_closed_needs_met", "lac_cohort_17_plus", "lac_cohort_under_2_proceedings", "lac_cohort_13_plus_new",
+    "lac_cohort_possible_reunification", "dq_records_with_errors",
 }
 BASE = registry().get("cp_plans_open")
 

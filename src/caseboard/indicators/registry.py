@@ -67,10 +67,16 @@ class Registry:
 @lru_cache(maxsize=1)
 def registry() -> Registry:
     """Every indicator of every family, in catalogue order."""
-    from caseboard.indicators import care_leavers, child_protection, cin, lac_health, looked_after, workforce
+    from caseboard.indicators import (
+        adoption, care_leaver_outcomes, care_leavers, child_protection, cin, cin_plans, cp_activity, data_quality,
+        early_help, front_door, lac_cohorts, lac_health, lac_placements, lac_stability, lac_wellbeing, looked_after,
+        workforce, workforce_rates,
+    )
 
     reg = Registry()
-    for family in (cin, child_protection, looked_after, lac_health, care_leavers, workforce):
+    for family in (front_door, cin, cin_plans, child_protection, cp_activity, looked_after, lac_stability,
+                   lac_placements, lac_health, lac_wellbeing, lac_cohorts, care_leavers, care_leaver_outcomes,
+                   adoption, workforce, workforce_rates, early_help, data_quality):
         for ind in family.INDICATORS:
             reg.register(ind)
     return reg

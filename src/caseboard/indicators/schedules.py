@@ -119,6 +119,12 @@ RULES: dict[str, str] = {
               "reviews 6-monthly under 5 and yearly from 5",
     "pep": "Promoting the education of looked-after children (2018): PEP in place for the first review, reviewed "
            "every school term (rulebook 5.2.4; settings pep_min_age, pep_max_age)",
+    "contact_decision": "Working Together 2023 ch.3: decision on next steps within one working day of a contact "
+                        "(setting contact_decision_working_days; rulebook 1.1)",
+    "cin_plan_review": "Local standard (no statutory timescale): child in need plan reviewed every 12 weeks by "
+                       "default (setting cin_plan_review_weeks; rulebook 4.1)",
+    "dental": "CPPCR 2010 Sch 1 para 1 (health plan covers dental care) and DfE OC2 TEETH_CHECK: dental check "
+              "every 12 months by default (setting dental_check_months; rulebook 5.2.3)",
     "pathway_plan": "CPPCR 2010 regs 42-43 and Care Leavers (England) Regs 2010 reg 7: pathway plan by 16y3m, "
                     "reviewed at least every 6 months by default (setting pathway_plan_review_months; "
                     "rulebook 6.2.2-6.2.3)",
@@ -254,6 +260,43 @@ def pathway_plans(q: Q, current: bool = False) -> str:
                  rule=RULES["pathway_plan"], current=current)
 
 
+def contact_decisions(q: Q, current: bool = False) -> str:
+    """One decision per contact, due ``Settings.contact_decision_working_days`` working days after it (Working
+    Together 2023 ch.3; rulebook 1.1). A contact with an outcome but no decision date was decided on a day nobody
+    recorded: it is closed (nothing is owed) but has no ``done_date``, so it is not timed either."""
+    within = Interval(q.settings.contact_decision_working_days, "working_days")
+    done = f"CASE WHEN decision_date <= {q.at} THEN decision_date END"
+    return f"""
+    {_select("'contact_decision'", RULES["contact_decision"])} FROM (
+      SELECT child_id, contact_date AS record_start,
+             COALESCE({done}, CASE WHEN outcome IS NOT NULL THEN contact_date END) AS record_end, 1 AS seq,
+             contact_date AS clock_start, {within.due('contact_date')} AS due_date,
+             {within.on_time_until('contact_date')} AS on_time_until, {done} AS done_date
+      FROM contacts WHERE contact_date <= {q.at}
+    ) x"""
+
+
+def cin_plan_reviews(q: Q, current: bool = False, due_from: dt.date | None = None) -> str:
+    """Child in need plans reviewed every ``Settings.cin_plan_review_weeks`` weeks, the first that long after the
+    plan started, each later one after the review before it (rulebook 4.1, a local standard)."""
+    every = Interval(7 * q.settings.cin_plan_review_weeks, "days")
+    records = (f"SELECT child_id, start_date AS record_start, {q.visible_end('end_date')} AS record_end "
+               f"FROM cin_plans WHERE start_date <= {q.at}")
+    return chain(q, item="'cin_plan_review'", records=records,
+                 events="SELECT child_id, review_date AS event_date FROM cin_plan_reviews",
+                 first=every, then=every, rule=RULES["cin_plan_review"], current=current, due_from=due_from)
+
+
+def dental(q: Q, current: bool = False) -> str:
+    """Dental checks of looked-after children, one every ``Settings.dental_check_months`` (rulebook 5.2.3): the
+    first that long after care began, a check in the same span before care began counting for it."""
+    every = Interval(q.settings.dental_check_months, "months")
+    return chain(q, item="'dental_check'", records=_periods(q), first=every, then=every,
+                 window_start=add_months("r.record_start", -q.settings.dental_check_months),
+                 events="SELECT child_id, assessment_date AS event_date FROM health_assessments WHERE kind = 'dental'",
+                 rule=RULES["dental"], current=current)
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A named schedule and the family of work it belongs to."""
@@ -264,13 +307,16 @@ class Schedule:
 
 
 SCHEDULES: dict[str, Schedule] = {s.name: s for s in (
+    Schedule("contact_decision", contact_decisions, "front door"),
     Schedule("assessment", assessments, "front door"),
+    Schedule("cin_plan_review", cin_plan_reviews, "children in need"),
     Schedule("initial_conference", icpc, "child protection"),
     Schedule("cp_review", cp_reviews, "child protection"),
     Schedule("cp_visit", cp_visits, "child protection"),
     Schedule("lac_review", lac_reviews, "looked after"),
     Schedule("lac_visit", lac_visits, "looked after"),
     Schedule("health", health, "looked after"),
+    Schedule("dental", dental, "looked after"),
     Schedule("pep", peps, "looked after"),
     Schedule("pathway_plan", pathway_plans, "care leavers"),
 )}

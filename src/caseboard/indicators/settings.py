@@ -65,6 +65,42 @@ class Settings:
         True, "NFA referrals count on both sides of a re-referral unless the local definition differs "
               "(rulebook 1.3, K).")
 
+    contact_decision_working_days: int = _setting(
+        1, "Front door: decision on next steps within this many working days of a contact (Working Together 2023 "
+           "ch.3; a local KPI, not a DfE statistic; rulebook 1.1).")
+    cin_plan_review_weeks: int = _setting(
+        12, "Child in need plans: no statutory timescale; reviewed at least every 12 weeks as a common local standard "
+            "(e.g. York; rulebook 4.1, K).")
+    seen_alone_min_age: int = _setting(
+        4, "Visits where the child was seen alone are measured for children of at least this age at the visit "
+           "(age and understanding; local rule; rulebook 3.6, 5.1.3, K).")
+    dental_check_months: int = _setting(
+        12, "Looked-after children: dental check at least this often in months (no regulatory interval; DfE OC2 "
+            "TEETH_CHECK in the year; rulebook 5.2.3, K).")
+    residential_placement_codes: tuple[str, ...] = _setting(
+        ("K1", "K2", "K3", "H5", "R1", "R2", "R3", "R5", "S1"),
+        "SSDA903 placements counted as residential: secure units, children's homes, supported and semi-independent "
+        "accommodation, other residential settings and residential schools (DfE CLA placement groups; K).")
+    foster_placement_codes: tuple[str, ...] = _setting(
+        ("U1", "U2", "U3", "U4", "U5", "U6"), "SSDA903 foster placements (U1-U6), for the in-house fostering share.")
+    in_house_providers: tuple[str, ...] = _setting(
+        ("PR1",), "SSDA903 PLACE_PROVIDER codes of the council's own provision (PR1).")
+    eet_activity_codes: tuple[str, ...] = _setting(
+        ("F1", "P1", "F2", "P2", "F3", "P3"), "SSDA903 OC3 ACTIV codes counted as in education, employment or "
+                                              "training (the code list's F/P codes; rulebook 6.2.6, K).")
+    cohort_older_age: int = _setting(
+        17, "LAC reduction cohort: young people looked after aged at least this (seed 004 para 2.10.4: '17+').")
+    cohort_young_age: int = _setting(
+        2, "LAC reduction cohort: children under this age subject to care proceedings (seed 004: 'under 2 years').")
+    cohort_teen_age: int = _setting(
+        13, "LAC reduction cohort: young people of at least this age ... (seed 004 para 2.10.5: '13+') ...")
+    cohort_teen_new_months: int = _setting(6, "... who entered care within this many months (seed 004: '6 months').")
+    reunification_legal_statuses: tuple[str, ...] = _setting(
+        ("V2",), "Possible reunification (seed 004 para 2.10.2, a cohort found by case review): the system can only "
+                 "list candidates, children accommodated under section 20 (V2) ...")
+    reunification_placements: tuple[str, ...] = _setting(
+        ("P1",), "... or placed with their parents (P1); local choice (K).")
+
     worklist_horizon_days: int = _setting(
         7, "Worklists show items falling due within this many days of the date, and everything overdue.")
 
