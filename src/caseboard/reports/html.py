@@ -13,10 +13,12 @@ from typing import Any
 
 import jinja2
 
+from caseboard.indicators.framework import Computed
 from caseboard.reports.charts import rag_bar, sparkline
 from caseboard.reports.provenance import VERSION, Provenance
 from caseboard.reports.scorecard import COMPARATORS, Line, ScorecardReport, shown
 from caseboard.reports.suppression import KEY, MARKER
+from caseboard.reports.surgery import SurgeryReport
 
 TEMPLATES = Path(__file__).parent / "templates"
 ARROWS = {"improving": "▲", "worsening": "▼", "no change": "►", "": ""}
@@ -25,8 +27,10 @@ _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=
 
 
 def _css(footer: str) -> str:
-    """The stylesheet with the provenance line as the PDF's page footer (a CSS string: JSON quoting is valid)."""
-    return (TEMPLATES / "report.css").read_text(encoding="utf-8").replace("string(provenance)", json.dumps(footer))
+    """The stylesheet with the provenance line as the PDF's page footer (a CSS string: JSON quoting is valid
+    CSS; "<" escaped so no text can close the style element)."""
+    quoted = json.dumps(footer).replace("<", "\\3c ")
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8").replace("string(provenance)", quoted)
 
 
 def render(template: str, prov: Provenance, title: str, subtitle: str, **context: Any) -> str:
@@ -71,3 +75,32 @@ def scorecard_html(report: ScorecardReport) -> str:
                 + (" — public version: small numbers suppressed" if report.public else ""))
     return render("scorecard.html.j2", report.provenance, report.scorecard.title, subtitle, sections=sections,
                   comparators=[COMPARATORS[s] for s in used], public=report.public, rag_bar=rag_bar(counts))
+
+
+def _cell(row: Any, unit: str) -> dict[str, str]:
+    """One figure of the side-by-side table: the value, its RAG state, and its counts as a tooltip."""
+    if row is None:
+        return {"text": "", "status": "no value", "detail": ""}
+    r = row.result
+    if isinstance(r, Computed):
+        detail = "" if unit == "count" else f"{_count(r.numerator)} / {_count(r.denominator)}"
+        return {"text": shown(unit, r.value), "status": row.status, "detail": detail}
+    return {"text": "n/a", "status": "no value", "detail": r.reason}
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def surgery_html(report: SurgeryReport) -> str:
+    """The surgery pack page of one area (internal: it names children)."""
+    groups = [report.area, *report.teams]
+    headers = [report.area] + [t.removeprefix(report.area).strip() or t for t in report.teams]
+    grid = [(m.title, [_cell(report.cells.get((m.code, g)), m.unit) for g in groups]) for m in report.measures]
+    units = {m.code: m.unit for m in report.measures}
+    exceptions = [{"title": e.title, "group": e.group, "was": e.was or "no figure", "new": e.new,
+                   "text": _cell(e.value, units[e.code])["text"]} for e in report.exceptions]
+    return render("surgery.html.j2", report.provenance, f"Performance surgery: {report.area}",
+                  f"Teams of {report.area} as at {report.as_at:%d %B %Y}, compared with {report.previous:%d %B %Y}"
+                  " — internal: names children", public=False, groups=headers, grid=grid, exceptions=exceptions,
+                  worklist=report.worklist.rows(), unallocated=report.unallocated.rows(), unplaced=report.unplaced)

@@ -34,6 +34,7 @@ class _Formats:
 
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
+        self._filled: dict[tuple[str, str], Any] = {}
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.heading = wb.add_format({"bold": True, "font_size": 11, "bottom": 2, "bottom_color": "#1D70B8"})
         self.header = wb.add_format({"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True,
@@ -49,6 +50,17 @@ class _Formats:
 
     def number(self, unit: str) -> Any:
         return self.numbers.get(unit, self.numbers["ratio"])
+
+    def filled(self, unit: str, state: str) -> Any:
+        """A number format filled with a RAG colour (made on first use)."""
+        key = (unit, state)
+        if key not in self._filled:
+            colour = RAG_COLOURS.get(state)
+            props: dict[str, Any] = {"border": 1, "num_format": NUMBER_FORMATS.get(unit, "0.0"), "valign": "top"}
+            if state in ("green", "amber", "red") and colour:
+                props.update(bg_color=colour, font_color="#FFFFFF", bold=True)
+            self._filled[key] = self.wb.add_format(props)
+        return self._filled[key]
 
 
 def _value(ws: Worksheet, row: int, col: int, point: Point | None, unit: str, f: _Formats) -> None:
@@ -170,7 +182,8 @@ def _charts(wb: Workbook, charts: Sequence[tuple[Any, int, int]]) -> None:
 def tables_xlsx(out: Path, prov: Provenance, title: str,
                 sheets: Sequence[tuple[str, str, Sequence[str], Sequence[Sequence[Any]], Sequence[str]]]) -> Path:
     """A workbook of plain tables: (sheet name, heading, headers, rows, units per column: "" for text, a
-    unit for numbers, "rag" for a RAG state), then About. Serves the surgery pack."""
+    unit for numbers, "rag" for a RAG state), then About. A cell may also be ``(value, unit, rag state)``: a
+    number filled with its RAG colour. Serves the surgery pack."""
     wb, f = _workbook(out, prov, title)
     for name, heading, headers, rows, units in sheets:
         ws = wb.add_worksheet(name)
@@ -180,7 +193,13 @@ def tables_xlsx(out: Path, prov: Provenance, title: str,
         ws.set_column(1, len(headers), 16)
         for r, values in enumerate(rows, 3):
             for c, (v, unit) in enumerate(zip(values, units)):
-                if unit == "rag":
+                if isinstance(v, tuple):
+                    value, cell_unit, state = v
+                    if value is None:
+                        ws.write_string(r, c, "n/a", f.right)
+                    else:
+                        ws.write_number(r, c, value, f.filled(cell_unit, state))
+                elif unit == "rag":
                     ws.write_string(r, c, str(v), f.rag.get(str(v), f.text))
                 elif isinstance(v, (int, float)) and not isinstance(v, bool):
                     ws.write_number(r, c, v, f.number(unit) if unit else f.numbers["count"])
