@@ -20,7 +20,7 @@ from typing import Literal
 import polars as pl
 
 from caseboard.formats.base import Batch, Finding, FormatError, SourceFile
-from caseboard.formats.registry import discover, known_formats, reader_for
+from caseboard.formats.read_all import read_files
 from caseboard.model.tables import TABLES, TABLES_BY_NAME
 from caseboard.store.base import Store, TableChange
 from caseboard.validation.checks import run_checks
@@ -58,49 +58,6 @@ class LoadReport:
         schema = {"file": pl.Utf8, "row": pl.Int64, "field": pl.Utf8, "value": pl.Utf8, "expected": pl.Utf8,
                   "severity": pl.Utf8, "rule": pl.Utf8, "table": pl.Utf8, "child_id": pl.Utf8, "source": pl.Utf8}
         return pl.DataFrame([f.__dict__ for f in self.findings], schema=schema, orient="row")
-
-
-def read_files(paths: list[Path], progress: Progress | None = None) -> Batch:
-    """Read every file into one batch; files no reader recognises, or that cannot be read, become fatal findings."""
-    batch = Batch()
-    groups: dict[str, tuple[object, list[Path]]] = {}
-    files = discover(paths)
-    if not files:
-        batch.findings.append(Finding(", ".join(map(str, paths)) or "(nothing)", None, None, None,
-                                      "at least one data file", "fatal", "no-files"))
-        return batch
-    for path in files:
-        if not path.exists():
-            batch.findings.append(Finding(str(path), None, None, None, "a file that exists", "fatal", "missing-file"))
-            continue
-        try:
-            module = reader_for(path)
-        except (OSError, UnicodeError) as exc:
-            batch.findings.append(Finding(str(path), None, None, None, f"a readable file ({exc})", "fatal", "format"))
-            continue
-        if module is None:
-            batch.findings.append(Finding(
-                str(path), None, None, None,
-                "a file in a format Caseboard reads: " + ", ".join(known_formats())
-                + " (an extract needs a mapping file beside it)", "fatal", "format"))
-            continue
-        groups.setdefault(module.FORMAT, (module, []))[1].append(path)  # type: ignore[attr-defined]
-    for i, (fmt, (module, group)) in enumerate(groups.items()):
-        if progress:
-            progress(f"reading {fmt} ({len(group)} file{'s' if len(group) != 1 else ''})", i / max(len(groups), 1))
-        part = Batch()
-        try:
-            module.read(group, part)  # type: ignore[attr-defined]
-        except FormatError as exc:
-            batch.findings.append(exc.finding())
-            continue
-        except Exception as exc:  # a reader bug must still not lose the user's load or show a traceback
-            log.exception("reader %s failed", fmt)
-            batch.findings.append(Finding(", ".join(map(str, group)), None, None, None,
-                                          f"a readable {fmt} file (reading failed: {exc})", "fatal", "format"))
-            continue
-        batch.extend(part)
-    return batch
 
 
 def stitch(batch: Batch) -> int:
