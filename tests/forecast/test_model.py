@@ -150,3 +150,13 @@ def test_shipped_scenarios_load_and_bad_ones_are_refused() -> None:
         from_dict({"exits": [{"reasons": ["home"], "change": 0.1}]})
     with pytest.raises(ValueError, match="no scenario file 'nonesuch'"):
         load("nonesuch")
+
+
+def test_ceiling_at_a_pace() -> None:
+    sc = from_dict({"ceilings": [{"group": "residential", "share": 0.1, "to": "kinship", "pace": 0.5}]})
+    x = np.zeros((1, G.N_STATES))
+    x[0, G.state(3, RES)], x[0, G.state(3, IH)] = 30, 70
+    once = sc.after_step(x)  # excess 20: half of it moves
+    assert once[0, G.state(3, RES)] == pytest.approx(20) and once[0, G.state(3, KIN)] == pytest.approx(10)
+    with pytest.raises(ValueError, match="pace 2"):
+        from_dict({"ceilings": [{"group": "residential", "share": 0.1, "to": "kinship", "pace": 2}]})

@@ -10,8 +10,9 @@ Levers (each optional, each a list so a scenario can combine several):
   existing: false}`` - that share of new placements that would have been in ``from`` go to ``to`` instead
   (``existing: true`` also moves that share of the children already there, once, on the start date). The same
   lever steps older children down: ``{from: [residential], to: semi_independent, bands: ["16-17"], ...}``;
-* ``ceilings``: ``{group: residential, share: 0.07, to: independent_fostering}`` - from the start date the
-  group is never more than that share of all children looked after; the excess moves to ``to``;
+* ``ceilings``: ``{group: residential, share: 0.07, to: independent_fostering, pace: 0.1}`` - from the start
+  date the group comes down to that share of all children looked after, the excess moving to ``to``: all at
+  once (``pace: 1``, the default) or that share of the remaining excess each month (0.1: about 70% in a year);
 * ``investment``: ``{"2026-27": 3750000, ...}`` - money spent per financial year, for net savings and payback.
 
 ``start`` (yyyy-mm-dd) is when the levers apply; without it, the first 1 April after the forecast starts.
@@ -60,6 +61,7 @@ class Ceiling:
     group: int
     share: float
     target: int
+    pace: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,12 @@ class Scenario:
         return x
 
     def after_step(self, x: np.ndarray) -> np.ndarray:
-        """Ceilings: the excess over a group's share of all children moves, band by band, to the target group."""
+        """Ceilings: the excess over a group's share of all children (or ``pace`` of it) moves, band by band, to
+        the target group."""
         for c in self.ceilings:
             cols = [G.state(b, c.group) for b in range(G.N_BANDS)]
             held = x[:, cols].sum(axis=1)
-            excess = np.maximum(held - c.share * x.sum(axis=1), 0)
+            excess = np.maximum(held - c.share * x.sum(axis=1), 0) * c.pace
             f = np.where(held > 0, excess / np.where(held > 0, held, 1), 0)[:, None]
             moved = x[:, cols] * f
             x = x.copy()
@@ -195,12 +198,19 @@ def from_dict(d: dict[str, Any], name: str = "scenario") -> Scenario:
         start=dt.date.fromisoformat(str(start)) if start else None,
         entries=tuple(Entries(_ages(e), float(e["change"])) for e in d.get("entries") or []),
         exits=tuple(exits),
-        shifts=tuple(Shift(_groups(s["from"]), G.group_index(s["to"]), float(s["share"]), _bands(s),
+        shifts=tuple(Shift(_groups(s["from"]), G.group_index(s["to"]), _share(s["share"], "share"), _bands(s),
                            bool(s.get("existing", False))) for s in d.get("shifts") or []),
-        ceilings=tuple(Ceiling(G.group_index(c["group"]), float(c["share"]), G.group_index(c["to"]))
-                       for c in d.get("ceilings") or []),
+        ceilings=tuple(Ceiling(G.group_index(c["group"]), float(c["share"]), G.group_index(c["to"]),
+                               _share(c.get("pace", 1.0), "pace")) for c in d.get("ceilings") or []),
         investment={_year(k): float(v) for k, v in (d.get("investment") or {}).items()},
     )
+
+
+def _share(value: Any, what: str) -> float:
+    share = float(value)
+    if not 0 <= share <= 1:
+        raise ValueError(f"{what} {value!r}: expected a share between 0 and 1")
+    return share
 
 
 def _bad_reason(r: str) -> int:
