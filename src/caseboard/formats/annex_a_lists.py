@@ -51,6 +51,8 @@ class FieldSpec:
     names: frozenset[str] = frozenset()  # the published heading and the ``also`` headings, normalised
     match: re.Pattern[str] | None = None
     value: str | None = None
+    #: For a date column that some templates ask as yes/no (List 4 "Child seen"): the field yes/no answers go to.
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def _field(name: str, spec: dict[str, Any]) -> FieldSpec:
         names=frozenset(normalise(a) for a in [spec["header"], *(spec.get("also") or ())]),
         match=re.compile(spec["match"]) if spec.get("match") else None,
         value=spec.get("value"),
+        answer=spec.get("answer"),
     )
 
 

@@ -34,8 +34,8 @@ disability codes), counts in the last 12 months (referrals, s47s, ICPCs, placeme
 episodes: counts cannot become dated records), EPO in last 6 months, second period in 12 months, start of
 current legal status, permanence plan, last IRO contact, placement location and LA, return interview offered
 and accepted (they belong to a missing episode whose dates the list does not give), List 10 family ID, date
-entered care and FFA date, and the yes/no "Child Seen During Continuous Assessment" of the current template (the
-model holds the date the child was seen; a date there is loaded, a yes/no answer is reported once, not loaded).
+entered care and FFA date. "Child Seen During Continuous Assessment" is a date in older templates and yes/no in
+the current one: a date goes to ``assessments.child_seen_date``, an answer to ``assessments.child_seen``.
 
 Row numbers are the rows a person sees in Excel; ``source_file`` is ``"<path> [<sheet>]"`` because a row number
 alone is ambiguous in a workbook.
@@ -280,6 +280,13 @@ class _Sheet:
         """Excel error values and yes/no answers in date columns: one warning per column, then the cells are read
         as empty (an error is not data; an answer is not a date)."""
         for f in self.columns.values():
+            if f.answer:  # a yes/no answer in a date column the template asks as yes/no: it goes to its own field
+                for v in values:
+                    given = v[f.name]
+                    answered = bool(given) and given not in EXCEL_ERRORS and is_yes_no(given or "")
+                    v[f.answer] = translate("yes_no", given) if answered else None
+                    if answered:
+                        v[f.name] = None
             errors = [(r, v[f.name]) for r, v in zip(rows, values) if v[f.name] in EXCEL_ERRORS]
             answers = ([(r, v[f.name]) for r, v in zip(rows, values) if v[f.name] and v[f.name] not in EXCEL_ERRORS
                         and is_yes_no(v[f.name] or "")] if f.value == "date" else [])
