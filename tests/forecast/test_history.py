@@ -27,18 +27,22 @@ def test_states_bands_groups_and_exits(engine_store: Store) -> None:
             ep("C", "2024-01-01", "2024-01-03", ls="V3", rec="E8"),                  # a short break: left out
             ep("D", "2024-01-20", "2024-03-05", rec="X1"),                           # moves to a children's home
             ep("D", "2024-03-05", "2024-03-31", place="K2", provider="PR4", rne="P", rec="E45"),  # SGO on 31 March
+            ep("F", "2024-05-02", place="U4", provider=None),                        # provider not recorded
         ]})
     h = history(engine_store, dt.date(2024, 1, 31), dt.date(2024, 5, 31))
     assert [d.isoformat() for d in h.dates] == ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
     rows = dict(zip(h.children, h.state.tolist()))
-    assert set(rows) == {"A", "B", "D"}
+    assert set(rows) == {"A", "B", "D", "F"}
+    # No provider: in-house (the commonest); no date of birth: counted in the 10-15 band; both noted.
+    assert rows["F"] == [OUT] * 4 + [G.state(3, IH)] and h.notes["fostering_without_provider"] == 1
+    assert h.notes["child_months_without_dob"] == 1
     assert rows["A"] == [G.state(3, IFA)] * 5                                  # aged 13, band 10-15 throughout
     assert rows["B"] == [OUT, G.state(0, IH), G.state(0, IH), OUT, OUT]
     assert rows["D"] == [G.state(3, IH), G.state(3, IH), OUT, OUT, OUT]  # 15 until 10 March, ended on 31 March
     exits = dict(zip(h.children, h.exit.tolist()))
     assert exits["B"] == [OUT, OUT, G.EXIT_REASONS.index("reunification"), OUT]
     assert exits["D"] == [OUT, G.EXIT_REASONS.index("sgo_cao"), OUT, OUT]
-    assert h.stock().sum(axis=1).tolist() == [2, 3, 2, 1, 1]
+    assert h.stock().sum(axis=1).tolist() == [2, 3, 2, 1, 2]
     assert h.notes["short_break_episodes"] == 1
 
 def test_birthdays_move_children_up_a_band_and_as_at_hides_later_ends(engine_store: Store) -> None:

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from caseboard.calendar import add_months
 from caseboard.forecast import groups as G
 from caseboard.forecast.history import history
-from caseboard.forecast.run import Forecast, Options, anchor, fit_and_project
+from caseboard.forecast.run import Forecast, Options, anchor, fit_and_project, window_start
 from caseboard.store import Store
 
 
@@ -39,7 +38,7 @@ def errors(actual: np.ndarray, predicted: np.ndarray) -> tuple[float, float]:
 def backtest(store: Store, cutoff: dt.date, *, months: int = 12, options: Options = Options(years=1)) -> Backtest:
     """Fit on ``options.window_months`` up to ``cutoff`` (as known then), project ``months``, compare."""
     start = anchor(store, cutoff)
-    fitted_on = history(store, add_months(start, -options.window_months), start, as_at=start)
+    fitted_on = history(store, window_start(store, start, options.window_months), start, as_at=start)
     f = fit_and_project(fitted_on, months, options)
     end = G.month_end(G.month_index(start) + months)
     happened = history(store, start, end, as_at=end)

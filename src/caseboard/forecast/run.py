@@ -144,6 +144,20 @@ def anchor(store: Store, from_date: dt.date | None) -> dt.date:
     return G.month_end(k if from_date == G.month_end(k) else k - 1)
 
 
+def window_start(store: Store, end: dt.date, months: int) -> dt.date:
+    """Where the estimation window starts: ``months`` before ``end``, but not before the records are complete.
+
+    Returns give every episode open during their year, however long ago it started, so the earliest start date
+    says nothing about coverage; the earliest end date does (an episode ending then was returned). Before it,
+    children already in care would look like a flood of entries."""
+    wanted = add_months(end, -months)
+    earliest = store.scalar("SELECT MIN(end_date) FROM lac_episodes")
+    if earliest is None:
+        return wanted
+    earliest = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest)[:10])
+    return max(wanted, G.month_end(G.month_index(earliest)))
+
+
 def scenario_start_step(start: int, scenario: Scenario | None) -> int:
     """The first projected month the scenario applies to: the month whose end is on or after its start date
     (default: the first 1 April after the forecast starts)."""
@@ -183,8 +197,8 @@ def forecast(store: Store, from_date: dt.date | None = None, *, options: Options
              costs: UnitCosts | None = None, scenario: Scenario | None = None) -> Forecast:
     """The looked-after population and its cost, ``options.years`` ahead of ``from_date``, from the store."""
     end = anchor(store, from_date)
-    h = history(store, add_months(end, -options.window_months), end)
+    h = history(store, window_start(store, end, options.window_months), end)
     return fit_and_project(h, 12 * options.years, options, costs=costs, scenario=scenario)
 
 
-__all__ = ["Forecast", "Options", "Rates", "Run", "anchor", "fit_and_project", "forecast"]
+__all__ = ["Forecast", "Options", "Rates", "Run", "anchor", "fit_and_project", "forecast", "window_start"]
