@@ -85,19 +85,29 @@ def summary_cmd(
     as_at: Annotated[Optional[str], typer.Option("--as-at", help="Indicators and actions as at (default today).")]
     = None,
     by: Annotated[str, typer.Option("--by", help="area or team.")] = "area",
+    code: Annotated[Optional[list[str]], typer.Option(
+        "--code", help="Timeliness indicators beside the grades (repeatable; default: assessments in 45 working "
+                       "days, CP and looked-after visits on time).")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     db: DbOption = None,
 ) -> None:
     """Grades, themes, actions, moderation agreement, feedback, risk ratings and quality beside volume."""
-    from caseboard.qa.stats import summary
+    from caseboard.qa.stats import TIMELINESS, summary
 
     if by not in ("area", "team"):
         console.print("[red]--by must be area or team[/red]")
         raise typer.Exit(2)
+    from caseboard.indicators.registry import registry
+
+    known = {ind.code for ind in registry()}
+    unknown = [c for c in code or () if c not in known]
+    if unknown:
+        console.print(f"[red]unknown indicator {', '.join(unknown)}: see `caseboard indicators`[/red]")
+        raise typer.Exit(2)
     at = _date(as_at, "--as-at") or dt.date.today()
     store = _open(db)
     try:
-        parts = summary(store, at, by)  # type: ignore[arg-type]
+        parts = summary(store, at, by, code or TIMELINESS)  # type: ignore[arg-type]
     finally:
         store.close()
     if fmt is Format.json:

@@ -40,4 +40,11 @@ def test_qa_sample_and_summary(tmp_path: Path) -> None:
     parts = json.loads(summary.output)
     assert set(parts) == {"grades", "themes", "actions", "moderation", "feedback", "risk",
                           "quality_beside_volume"}
-    assert {r["group"] for r in parts["quality_beside_volume"]} >= {"North", "South"}
+    assert {r["group"] for r in parts["quality_beside_volume"]} == {"North", "South"}
+    chosen = runner.invoke(app, ["qa", "summary", "--as-at", "2025-03-31", "--format", "json", "--by", "team",
+                                 "--code", "unallocated_children", "--db", str(db)])
+    rows = json.loads(chosen.output)["quality_beside_volume"]
+    assert [(r["group"], r["unallocated_children"]) for r in rows] == [
+        ("Team T1", 0.0), ("Team T2", 0.0), ("Team T3", 0.0)]
+    wrong = runner.invoke(app, ["qa", "summary", "--code", "nope", "--db", str(db)])
+    assert wrong.exit_code == 2 and "unknown indicator nope" in wrong.output

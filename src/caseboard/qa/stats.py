@@ -25,8 +25,10 @@ from caseboard.store import Store
 
 Level = Literal["authority", "area", "team", "worker"]
 Period = Literal["month", "quarter", "year"]
-#: Timeliness indicators shown beside audit grades by default (codes from ``indicators.registry``).
-TIMELINESS = ("assessments_within_45wd", "cp_visits_on_time", "lac_visits_on_time", "cp_reviews_on_time")
+#: Timeliness indicators shown beside audit grades by default (codes from ``indicators.registry``): the
+#: seed's volume measures, assessments in time and children seen. Any others can be asked for by code; each
+#: adds its query's time (the visits ones cost most).
+TIMELINESS = ("assessments_within_45wd", "cp_visits_on_time", "lac_visits_on_time")
 _GRADE_COLUMNS = {n: label.lower().replace(" ", "_") for n, label in GRADES.items()}
 
 
