@@ -60,6 +60,45 @@ class LoadReport:
         return pl.DataFrame([f.__dict__ for f in self.findings], schema=schema, orient="row")
 
 
+#: Tables where a detailed return outranks a summary of the same facts: Annex A List 8 gives only a child's
+#: current placement (and when care began), while the SSDA903 return gives every episode. Loading both as
+#: episodes would make the summary overlap the detail.
+DETAIL_OVER_SUMMARY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "lac_episodes": (frozenset({"ssda903-csv", "ssda903-xml", "dfe-csc-api-json"}), frozenset({"annex-a"})),
+}
+
+
+def prefer_detail(batch: Batch) -> int:
+    """Set aside summary rows for children whose detailed records are in the same load; returns how many.
+
+    Each file that loses rows this way gets one warning finding saying how many and why, so nothing goes unseen.
+    """
+    formats = {f.path: f.format for f in batch.files}
+    dropped = 0
+    for name, (detailed, summary) in DETAIL_OVER_SUMMARY.items():
+        frame = batch.frames.get(name)
+        if frame is None or frame.height == 0:
+            continue
+        # a workbook's rows name "<file> [<sheet>]"
+        fmt = frame["source_file"].str.replace(r" \[[^\]]*\]$", "").replace_strict(formats, default="",
+                                                                                      return_dtype=pl.Utf8)
+        is_detail = fmt.is_in(list(detailed))
+        is_summary = fmt.is_in(list(summary))
+        children = frame.filter(is_detail)["child_id"].unique()
+        lose = is_summary & frame["child_id"].is_in(children.implode())
+        if not lose.any():
+            continue
+        for (file,), part in frame.filter(lose).group_by(["source_file"], maintain_order=True):
+            batch.findings.append(Finding(
+                str(file), None, None, None,
+                f"{name} from a summary only where no detailed return has them: {part.height:,} rows not used, "
+                "because the SSDA903 return in this load holds those children's episodes", "warning",
+                "summary-superseded", name))
+        dropped += int(lose.sum())
+        batch.frames[name] = frame.filter(~lose)
+    return dropped
+
+
 def stitch(batch: Batch) -> int:
     """One record per natural key across every file of the load; returns how many were superseded.
 
@@ -195,7 +234,7 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
     started = started or dt.datetime.now()
     clock = clock if clock is not None else time.perf_counter()
     resolve_names(batch, store)
-    superseded = stitch(batch)
+    superseded = prefer_detail(batch) + stitch(batch)
     if progress:
         progress("checking records", 0.6)
     batch.findings.extend(run_checks(

@@ -134,3 +134,18 @@ def test_allocations_naming_a_team_and_worker_get_their_identifiers(store: Store
     assert stored["worker_id"].to_list() == ["W7", "W7"]
     unresolved = [f for f in report.findings if f.rule == "reference"]
     assert [(f.field, f.value) for f in unresolved if f.field != "child_id"] == [("team_id", "Unknown Team")]
+
+
+def test_annex_a_episodes_give_way_to_the_903_episodes_of_the_same_child(store: Store) -> None:
+    batch = episodes_batch([dict(FIRST[0], start_date="01/04/2024")], file="episodes.csv")
+    batch.files[0].format = "ssda903-csv"
+    batch.files.append(SourceFile("annex.xlsx", "annex-a", "5" * 64, 1, 2025, 2))
+    batch.add("lac_episodes", canonicalise("lac_episodes", pl.DataFrame(
+        {"child_id": ["C1", "C5"], "start_date": ["2023-01-01", "2023-02-01"], "rne": ["S", "S"]}),
+        file="annex.xlsx [List 8]", batch=batch))
+    report = commit_batch(store, batch, today=TODAY)
+    stored = store.table("lac_episodes").sort("child_id")
+    assert stored.select("child_id", "start_date").rows() == [("C1", dt.date(2024, 4, 1)), ("C5", dt.date(2023, 2, 1))]
+    notes = [f for f in report.findings if f.rule == "summary-superseded"]
+    assert [(f.file, f.severity) for f in notes] == [("annex.xlsx [List 8]", "warning")]
+    assert "1 rows not used" in notes[0].expected
