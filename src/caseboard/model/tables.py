@@ -7,7 +7,7 @@ Field meanings follow the DfE returns they come from; the item in brackets is th
 
 Looked-after *periods* and *placements* are not stored: they are derived from episodes (an SSDA903 episode is a
 change of legal status or placement; a period starts with RNE = S and ends with a REC other than X1), so that
-they cannot disagree with the episodes they come from (``model/episodes.py``).
+they cannot disagree with the episodes they come from (``indicators/derived.py``).
 """
 
 from __future__ import annotations
