@@ -7,7 +7,8 @@ bench/out/qa-county-<scale>.duckdb and reused):
    (target: under 1 s), and the seed's November audit: three areas, twenty each;
 2. grade, moderate and feed back the sample (not timed: that is people's work), then build the QA summary
    (grades by area and month, themes, actions, moderation, feedback, risk ratings, and quality beside volume:
-   the areas' timeliness indicators beside their grades) (target: under 1 s).
+   the areas' timeliness indicators beside their grades) (target: under 1 s). "cold" computes the indicators;
+   "warm" reuses their values (they change only when a load commits) while the QA figures are read afresh.
 
 Run: .venv/bin/python bench/bench_qa.py [--scale 1.0] [--fresh] [--pg postgresql://...]
 """
@@ -26,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_indicators import load_county  # noqa: E402  (one county loader for every benchmark)
+from bench_indicators import load_county
 
 
 def reset_qa(store: object) -> None:

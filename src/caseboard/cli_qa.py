@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -37,16 +37,16 @@ def templates_cmd(db: DbOption = None) -> None:
 def sample_cmd(
     programme: Annotated[str, typer.Option("--programme", help="Programme name (created if new) or id.")],
     auditor: Annotated[list[str], typer.Option("--auditor", help="An auditor's worker id (repeatable).")],
-    size: Annotated[Optional[int], typer.Option("--size", help="Cases in all.")] = None,
-    per_area: Annotated[Optional[int], typer.Option("--per-area", help="Cases from each area.")] = None,
-    area: Annotated[Optional[list[str]], typer.Option("--area", help="Only these areas (code or name).")] = None,
-    select: Annotated[Optional[list[str]], typer.Option(
+    size: Annotated[int | None, typer.Option("--size", help="Cases in all.")] = None,
+    per_area: Annotated[int | None, typer.Option("--per-area", help="Cases from each area.")] = None,
+    area: Annotated[list[str] | None, typer.Option("--area", help="Only these areas (code or name).")] = None,
+    select: Annotated[list[str] | None, typer.Option(
         "--select", help="open_cases (default), overdue_visits, worklist_overdue, assessments_overdue, plans_over_18_months, "
                          "repeat_plans, care_leavers_16_17, cin_over_9_months (repeatable).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed (recorded; random if not given).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed (recorded; random if not given).")] = None,
     template: Annotated[str, typer.Option("--template", help="Template of a new programme.")] = "full-case-file-audit",
-    due: Annotated[Optional[str], typer.Option("--due", help="Due date (default: 28 days on).")] = None,
-    as_at: Annotated[Optional[str], typer.Option("--as-at", help="Open cases as at (default today).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Due date (default: 28 days on).")] = None,
+    as_at: Annotated[str | None, typer.Option("--as-at", help="Open cases as at (default today).")] = None,
     allow_own_team: Annotated[bool, typer.Option("--allow-own-team", help="Let auditors take their own team's "
                                                                           "cases.")] = False,
     db: DbOption = None,
@@ -82,10 +82,10 @@ def sample_cmd(
 
 @qa_app.command("summary")
 def summary_cmd(
-    as_at: Annotated[Optional[str], typer.Option("--as-at", help="Indicators and actions as at (default today).")]
+    as_at: Annotated[str | None, typer.Option("--as-at", help="Indicators and actions as at (default today).")]
     = None,
     by: Annotated[str, typer.Option("--by", help="area or team.")] = "area",
-    code: Annotated[Optional[list[str]], typer.Option(
+    code: Annotated[list[str] | None, typer.Option(
         "--code", help="Timeliness indicators beside the grades (repeatable; default: assessments in 45 working "
                        "days, CP and looked-after visits on time).")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,

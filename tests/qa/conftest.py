@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import pytest
+from qa_county import AS_AT, county_tables
 
 from caseboard.indicators.fixtures import load_tables
 from caseboard.indicators.testing import engine_store, engine_stores
 from caseboard.qa.schema import QA_TABLES, ensure_qa_schema
 from caseboard.qa.templates import install_shipped
 from caseboard.store import Store
-from qa_county import AS_AT, county_tables
 
-__all__ = ["engine_store", "engine_stores", "qa_store", "county"]
+__all__ = ["county", "engine_store", "engine_stores", "qa_store"]
 
 
 @pytest.fixture

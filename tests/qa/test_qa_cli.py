@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import typer
+from qa_county import county_tables
 from typer.testing import CliRunner
 
 from caseboard.cli_qa import register
 from caseboard.indicators.fixtures import load_tables
 from caseboard.store import open_store
-from qa_county import county_tables
 
 
 def test_qa_sample_and_summary(tmp_path: Path) -> None:

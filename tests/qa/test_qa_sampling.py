@@ -10,6 +10,7 @@ import pytest
 from caseboard.qa import sampling
 from caseboard.qa.sampling import apportion
 from caseboard.store import Store
+
 AS_AT = dt.date(2025, 3, 31)
 DUE = dt.date(2025, 4, 30)
 

@@ -8,7 +8,14 @@ import datetime as dt
 import pytest
 
 from caseboard.qa import audits, sampling
-from caseboard.qa.templates import install_shipped, load_yaml, save, shipped_paths, template, validate
+from caseboard.qa.templates import (
+    install_shipped,
+    load_yaml,
+    save,
+    shipped_paths,
+    template,
+    validate,
+)
 from caseboard.store import Store
 
 

@@ -131,4 +131,4 @@ def insert_many(store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> 
 
 def now() -> dt.datetime:
     """The time a record is written (naive UTC, like the store's other timestamps)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

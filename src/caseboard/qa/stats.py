@@ -146,13 +146,9 @@ def risk_summary(store: Store, as_at: dt.date | None = None) -> pl.DataFrame:
 def quality_beside_volume(store: Store, as_at: dt.date, level: Literal["area", "team"] = "area",
                           codes: Sequence[str] = TIMELINESS) -> pl.DataFrame:
     """Each group's timeliness indicators (value per code) beside its audit grades and feedback."""
-    from caseboard.indicators.engine import evaluate
-
     grades = grade_counts(completed_audits(store).with_columns(_group(level)), ["group"]).select(
         "group", "audits", "good_or_better_pct", "inadequate_pct", "critical")
-    rows = evaluate(store, as_at, levels=[level], codes=list(codes))
-    values = pl.DataFrame([{"group": r.group, "code": r.code, "value": r.as_dict()["value"]} for r in rows],
-                          schema={"group": pl.Utf8, "code": pl.Utf8, "value": pl.Float64})
+    values = _timeliness(store, as_at, level, tuple(codes))
     wide = values.pivot(on="code", index="group", values="value") if values.height else values.select("group")
     # Every area or team shows, audited or not; "Unallocated" only when something is in it.
     table, code = ("areas", "area_id") if level == "area" else ("teams", "team_id")
@@ -164,11 +160,30 @@ def quality_beside_volume(store: Store, as_at: dt.date, level: Literal["area", "
             .join(_feedback_by(store, level), on="group", how="left"))
 
 
+#: Indicator values by (database, last load, date, level, codes): they change only when a load commits, so a
+#: summary rebuilt while QA officers record audits need not recompute them.
+_TIMELINESS_CACHE: dict[tuple[object, ...], pl.DataFrame] = {}
+
+
+def _timeliness(store: Store, as_at: dt.date, level: str, codes: tuple[str, ...]) -> pl.DataFrame:
+    from caseboard.indicators.engine import evaluate
+
+    key = (store.url, store.scalar("SELECT MAX(load_id) FROM loads"), as_at, level, codes)
+    if key not in _TIMELINESS_CACHE:
+        rows = evaluate(store, as_at, levels=[level], codes=list(codes))  # type: ignore[list-item]
+        if len(_TIMELINESS_CACHE) > 32:
+            _TIMELINESS_CACHE.clear()
+        _TIMELINESS_CACHE[key] = pl.DataFrame(
+            [{"group": r.group, "code": r.code, "value": r.as_dict()["value"]} for r in rows],
+            schema={"group": pl.Utf8, "code": pl.Utf8, "value": pl.Float64})
+    return _TIMELINESS_CACHE[key]
+
+
 def _feedback_by(store: Store, level: str) -> pl.DataFrame:
     """Feedback responses and the share of yes answers per group (teams by name, as the indicators show them)."""
     frame = feedback.answers_long(store)
-    teams = store.query("SELECT t.team_id, t.name AS team, a.name AS area FROM teams t "
-                        "LEFT JOIN areas a ON a.area_id = t.area_id")
+    teams = store.query("SELECT t.team_id, COALESCE(t.name, t.team_id) AS team, COALESCE(a.name, a.area_id) AS "
+                        "area FROM teams t LEFT JOIN areas a ON a.area_id = t.area_id")
     frame = frame.join(teams, on="team_id", how="left").with_columns(pl.col(level).alias("group"))
     a = pl.col("answer")
     return frame.group_by("group").agg(pl.col("response_id").n_unique().alias("feedback_responses"),
