@@ -23,7 +23,7 @@ from caseboard.store import Store
 
 
 def _money(x: float) -> str:
-    return f"£{x / 1e6:,.1f}m"
+    return f"{'-' if x < 0 else ''}£{abs(x) / 1e6:,.1f}m"
 
 
 def _cell(row: dict[str, object], money: bool) -> str:
@@ -39,6 +39,8 @@ def _print_tables(frame: pl.DataFrame, title: str, level: float, payback: dt.dat
     table = RichTable(title=title)
     series = list(dict.fromkeys(frame["series"].to_list()))
     columns = [("baseline", "children", "Children at 31 March"), ("baseline", "spend", "Spend")]
+    if "over_budget" in series:
+        columns.append(("over_budget", "spend", "Over budget"))
     if "scenario" in series:
         columns = [("baseline", "children", "Children, baseline"), ("scenario", "children", "Children, scenario"),
                    ("difference", "children", "Fewer children"), ("baseline", "spend", "Spend, baseline"),
@@ -76,7 +78,7 @@ def forecast_command(
     """Where the looked-after population and its cost are heading, with low/central/high bands and scenarios."""
     from caseboard.forecast import scenario as sc
     from caseboard.forecast.costs import load_costs
-    from caseboard.forecast.run import Options, forecast
+    from caseboard.forecast.run import Options, describe, forecast
 
     options = Options(years=years, window_months=window_months, resamples=resamples, seed=seed)
     try:
@@ -108,6 +110,7 @@ def forecast_command(
             if by_group:
                 console.print(f.by_group())
     if fmt is Format.table:
+        console.print(describe(results[0]))
         console.print(f"Unit costs: {unit_costs.source[:160]}..." if len(unit_costs.source) > 160
                       else f"Unit costs: {unit_costs.source}")
     else:

@@ -47,7 +47,10 @@ def test_starts_from_the_indicators_count_and_bands_hold_the_centre(county: tupl
     assert s["year"].to_list()[:3] == ["2026-27", "2027-28", "2028-29"]
     for row in s.iter_rows(named=True):
         assert row["low"] <= row["central"] <= row["high"], row
-    assert set(s["series"]) == {"baseline"}
+    assert set(s["series"]) == {"baseline", "over_budget"}  # the shipped unit costs carry a budget
+    spend = s.filter(s["series"] == "baseline").filter(s.filter(s["series"] == "baseline")["measure"] == "spend")
+    over = s.filter(s["series"] == "over_budget")
+    assert over["central"].to_list() == pytest.approx([c - 71_000_000 for c in spend["central"]], abs=0.2)
 
 
 def test_scenario_saves_money_and_the_seed_fixes_the_bands(county: tuple[Store, str]) -> None:
@@ -83,9 +86,12 @@ def test_cli_answers_in_json(county: tuple[Store, str]) -> None:
                                       "--scenario", "teens_and_inhouse", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert {r["series"] for r in rows} == {"baseline", "scenario", "difference", "investment", "net_saving"}
+    assert {r["series"] for r in rows} == {"baseline", "over_budget", "scenario", "difference", "investment",
+                                           "net_saving"}
     assert {r["year"] for r in rows} == {"2026-27", "2027-28", "2028-29"}
-    table = CliRunner().invoke(app, ["forecast", "--db", path, "--resamples", "50", "--years", "1"])
+    table = CliRunner().invoke(app, ["forecast", "--db", path, "--resamples", "50", "--years", "1"],
+                               env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "Children at 31 March" in table.output
+    assert "from 2026-03-31" in table.output  # the returns run to 31 March 2026: March is complete
     bad = CliRunner().invoke(app, ["forecast", "--db", path, "--scenario", "nonesuch"])
     assert bad.exit_code == 2 and "no scenario file" in bad.output

@@ -9,6 +9,10 @@ A child counts as looked after at a month end when an episode covers it: started
 by it (an episode ending on 31 March is not open at 31 March, as the DfE counts "looked after at 31 March").
 Short-break episodes (legal status V3/V4, ``Settings.short_break_legal_statuses``; CPPCR 2010 reg 48) are left
 out, as the DfE's looked-after counts leave them out.
+
+Nothing is dropped: a child without a date of birth is counted in the 10-15 band and one past 17 in the 16-17
+band, and a foster placement without a provider as in-house; ``History.notes`` counts each such case so the
+forecast can say how much of it rests on them.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ class Forecast:
     scenario_def: Scenario | None = None
     start_step: int = 1
     notes: dict[str, int] = field(default_factory=dict)
+    fitted_from: int = 0  #: month index of the estimation window's first month end
 
     @property
     def dates(self) -> list[dt.date]:
@@ -76,7 +77,8 @@ class Forecast:
     def summary(self) -> pl.DataFrame:
         """One row per series, financial year and measure with low, central and high.
 
-        Series: ``baseline``; with a scenario also ``scenario`` and ``difference`` (baseline minus scenario:
+        Series: ``baseline``, ``over_budget`` (baseline spend minus the budget in the unit-costs file, if any);
+        with a scenario also ``scenario`` and ``difference`` (baseline minus scenario:
         children fewer, money saved) and ``investment`` / ``net_saving``. Measures: ``children`` at the year's
         last month end (31 March), ``spend`` in the year (pounds)."""
         rows: list[dict[str, object]] = []
@@ -88,6 +90,13 @@ class Forecast:
                                       run.sims.stock[:, step].sum(axis=1)))
             for y, values in by_year(run.spend_sims, years).items():
                 rows.append(self._row(name, y, "spend", by_year(run.spend_central, years)[y], values))
+        if self.costs.budget:
+            budget = self.costs.budget
+            for y, values in by_year(self.baseline.spend_sims, years).items():
+                share = float((years == y).sum()) / 12  # a part year has part of the budget
+                rows.append(self._row("over_budget", y, "spend",
+                                      by_year(self.baseline.spend_central, years)[y] - budget * share,
+                                      values - budget * share))
         if self.scenario is not None:
             b, s = self.baseline, self.scenario
             for y, step in ends.items():
@@ -131,15 +140,26 @@ class Forecast:
         return G.month_end(self.start + int(reached[0]) + 1) if reached.size else None
 
 
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def anchor(store: Store, from_date: dt.date | None) -> dt.date:
-    """The month end the forecast starts from: the last one on or before ``from_date`` (default: the latest
-    date in the episodes)."""
+    """The month end the forecast starts from: the last one on or before ``from_date``.
+
+    By default, the month of the latest date in the episodes, when the loaded returns cover all of it (their
+    latest collection year ends on or after its last day: a return to 31 March whose last recorded event was on
+    the 29th still covers March); otherwise the month end before that date."""
     if from_date is None:
         latest = store.scalar("SELECT MAX(CASE WHEN end_date > start_date THEN end_date ELSE start_date END) "
                               "FROM lac_episodes")
         if latest is None:
             raise ValueError("no looked-after episodes in the database: nothing to forecast from")
-        from_date = latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
+        from_date = _as_date(latest)
+        covered = store.scalar("SELECT MAX(collection_year) FROM load_files")
+        month_end = G.month_end(G.month_index(from_date))
+        if covered is not None and month_end <= dt.date(int(covered), 3, 31):
+            return month_end
     k = G.month_index(from_date)
     return G.month_end(k if from_date == G.month_end(k) else k - 1)
 
@@ -154,8 +174,7 @@ def window_start(store: Store, end: dt.date, months: int) -> dt.date:
     earliest = store.scalar("SELECT MIN(end_date) FROM lac_episodes")
     if earliest is None:
         return wanted
-    earliest = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest)[:10])
-    return max(wanted, G.month_end(G.month_index(earliest)))
+    return max(wanted, G.month_end(G.month_index(_as_date(earliest))))
 
 
 def scenario_start_step(start: int, scenario: Scenario | None) -> int:
@@ -190,7 +209,16 @@ def fit_and_project(h: History, months: int, options: Options, *, costs: UnitCos
         return Run(central, sims, monthly_spend(central.stock, start, costs)[0], monthly_spend(sims.stock, start, costs))
 
     return Forecast(start, options, costs, one(None), one(scenario) if scenario is not None else None,
-                    scenario, step, dict(h.notes))
+                    scenario, step, dict(h.notes), h.first)
+
+
+def describe(f: Forecast) -> str:
+    """One sentence on what the forecast rests on, and the data it had to make assumptions about."""
+    start = f.baseline.central.stock[0, 0].sum()
+    text = (f"{start:,.0f} children looked after at {G.month_end(f.start)}; rates from the "
+            f"{f.start - f.fitted_from} months since {G.month_end(f.fitted_from)}; {f.options.resamples:,} resamples.")
+    caveats = {k.replace("_", " "): v for k, v in f.notes.items() if v and k != "short_break_episodes"}
+    return text + (" Assumed: " + ", ".join(f"{k} {v:,}" for k, v in caveats.items()) if caveats else "")
 
 
 def forecast(store: Store, from_date: dt.date | None = None, *, options: Options = Options(),
@@ -201,4 +229,5 @@ def forecast(store: Store, from_date: dt.date | None = None, *, options: Options
     return fit_and_project(h, 12 * options.years, options, costs=costs, scenario=scenario)
 
 
-__all__ = ["Forecast", "Options", "Rates", "Run", "anchor", "fit_and_project", "forecast", "window_start"]
+__all__ = ["Forecast", "Options", "Rates", "Run", "anchor", "describe", "fit_and_project", "forecast",
+           "window_start"]
