@@ -57,3 +57,16 @@ def test_birthdays_move_children_up_a_band_and_as_at_hides_later_ends(engine_sto
     later = history(engine_store, dt.date(2024, 5, 31), dt.date(2024, 7, 31))
     assert later.state[0].tolist() == [G.state(4, RES), OUT, OUT]
     assert later.exit[0].tolist() == [G.EXIT_REASONS.index("adulthood"), OUT]
+
+
+def test_forecast_runs_on_every_engine(engine_store: Store) -> None:
+    from caseboard.forecast import Options, forecast
+
+    load_tables(engine_store, {"children": [{"child_id": c, "dob": "2012-05-01"} for c in "GHI"],
+                               "lac_episodes": [ep("G", "2023-01-10"), ep("H", "2022-06-01", "2023-02-01", rec="E4A"),
+                                                ep("I", "2024-01-05", provider="PR4")]})
+    f = forecast(engine_store, options=Options(years=1, resamples=20))
+    # Latest date 5 January 2024; the example load's returns run to 31 March 2025, so January is complete.
+    # The window starts where the records are complete: February 2023, the month of the earliest end.
+    assert f.dates[0] == dt.date(2024, 1, 31) and f.baseline.central.stock[0, 0].sum() == 2
+    assert G.month_end(f.fitted_from) == dt.date(2023, 2, 28)

@@ -83,7 +83,8 @@ def history_from(frame: pl.DataFrame, first: dt.date, last: dt.date) -> History:
     k1 = G.month_index(last) if last == G.month_end(G.month_index(last)) else G.month_index(last) - 1
     months = k1 - k0 + 1
     if months < 2:
-        raise ValueError(f"need at least two month ends between {first} and {last}")
+        raise ValueError(f"not enough history to estimate rates: at least two month ends are needed between {first} "
+                         f"and {last} (the records are taken as complete from the month of their earliest end date)")
     # An all-empty column comes back untyped from some engines (PostgreSQL): type every column used.
     frame = frame.cast({"start_date": pl.Date, "end_date": pl.Date, "care_end": pl.Date, "dob": pl.Date,
                         "placement": pl.Utf8, "provider": pl.Utf8, "reason_ceased": pl.Utf8,
