@@ -4,12 +4,15 @@ On the default synthetic county (``caseboard.synth``: Norfolk-sized, ten years t
 through the real load path (``commit_batch``) into an embedded database kept in bench/out/ and reused:
 
 1. every indicator at every level (authority, area, team, worker) at one date (target: under 1 s);
-2. every indicator at the authority level at 24 month-ends (target: under 10 s);
-3. the authority's worklist at the date;
-4. per indicator, the seconds of its query (shared derivations in place), slowest first.
+2. every indicator at the authority level at 24 month-ends, as one series (``indicators.series``: each query
+   planned once for all dates; target: under 10 s), and with ``--per-date`` also date by date for comparison;
+3. one new visit ingested (``commit_batch`` of one LAC visit) and then ``lac_visits_on_time`` at every level and
+   the visiting worker's worklist recomputed: the visit must show in both (target: under 1 s in all);
+4. the authority's worklist at the date;
+5. per indicator, the seconds of its query (shared derivations in place), slowest first.
 
-Run: .venv/bin/python bench/bench_indicators.py [--scale 1.0] [--fresh] [--pg postgresql://...]
-(``--pg`` also loads the county into a throwaway PostgreSQL schema and times step 1 there.)
+Run: .venv/bin/python bench/bench_indicators.py [--scale 1.0] [--fresh] [--per-date] [--pg postgresql://...]
+(``--pg`` also loads the county into a throwaway PostgreSQL schema and runs every step there.)
 """
 
 from __future__ import annotations
@@ -40,26 +43,58 @@ def load_county(store: object, scale: float) -> tuple[dt.date, str]:
     batch = batch_from_frames(frames, source="synthetic-county", year=config.today.year)
     start = time.perf_counter()
     report = commit_batch(store, batch, user="bench", today=config.today)  # type: ignore[arg-type]
-    if store.dialect == "postgres":  # type: ignore[attr-defined]
-        store.execute("ANALYZE")  # type: ignore[attr-defined]  # as autovacuum would soon after a load
     loaded = time.perf_counter() - start
     rows = sum(c.received for c in report.changes)
     return config.today, f"generated in {generated:.1f} s, loaded {rows:,} records in {loaded:.1f} s ({report.status})"
 
 
-def month_ends(last: dt.date, n: int) -> list[dt.date]:
-    from caseboard.calendar import add_months
+def one_visit(store: object, today: dt.date) -> None:
+    """Step 3: a worker records a visit to a looked-after child whose visit is pending; the load, the indicator
+    at every level and the worker's worklist, each timed; the counts before and after show the visit arrived."""
+    import polars as pl
 
-    first_of_next = add_months(last.replace(day=1), 1)
-    return [add_months(first_of_next, -k) - dt.timedelta(days=1) for k in range(n)][::-1]
+    from caseboard.indicators.engine import LEVELS, evaluate
+    from caseboard.indicators.fixtures import batch_of
+    from caseboard.ingest import commit_batch
+    from caseboard.worklists import worklist
+
+    pending = worklist(store, today, schedules=["lac_visit"], prepared=True)  # type: ignore[arg-type]
+    pending = pending.filter(pl.col("worker") != "Unallocated").sort("due_date")
+    if not pending.height:
+        print("one new visit: no allocated looked-after child has a visit pending; skipped")
+        return
+    child, worker = pending.row(0, named=True)["child_id"], pending.row(0, named=True)["worker"]
+
+    def measure() -> tuple[float, int, tuple[float, float]]:
+        start = time.perf_counter()
+        rows = evaluate(store, today, codes=["lac_visits_on_time"], levels=LEVELS, prepared=True)  # type: ignore[arg-type]
+        mid = time.perf_counter()
+        items = worklist(store, today, worker=worker, prepared=True)  # type: ignore[arg-type]
+        end = time.perf_counter()
+        numerator = next(r.result.numerator for r in rows if r.level == "authority")  # type: ignore[union-attr]
+        visits_due = items.filter((pl.col("child_id") == child) & (pl.col("item") == "lac_visit")).height
+        return numerator, visits_due, (mid - start, end - mid)
+
+    before, due_before, _ = measure()
+    start = time.perf_counter()
+    report = commit_batch(store, batch_of({"visits": [  # type: ignore[arg-type]
+        {"child_id": child, "visit_date": today.isoformat(), "kind": "lac", "seen": "true", "worker_id": worker}]}),
+        user="bench", today=today)
+    load = time.perf_counter() - start
+    after, due_after, (indicator, items) = measure()
+    print(f"one new visit ({child}, worker {worker}): load {load:.2f} s ({report.status}), lac_visits_on_time at "
+          f"every level {indicator:.2f} s (authority numerator {before} -> {after}), worker's worklist "
+          f"{items:.2f} s (visit items for the child {due_before} -> {due_after}); "
+          f"total {load + indicator + items:.2f} s (target < 1 s)")
 
 
-def run(store: object, today: dt.date, label: str) -> None:
+def run(store: object, today: dt.date, label: str, per_date: bool = False) -> None:
     from dataclasses import replace
 
     from caseboard.indicators.derived import Q, materialise, release
     from caseboard.indicators.engine import LEVELS, evaluate, prepare, query_for, unit_frame
     from caseboard.indicators.registry import registry
+    from caseboard.indicators.series import month_ends, series
     from caseboard.worklists import worklist
 
     prepare(store)  # type: ignore[arg-type]
@@ -71,10 +106,15 @@ def run(store: object, today: dt.date, label: str) -> None:
               f"({len(registry())} indicators, {len(rows):,} results; target < 1 s)")
     points = month_ends(today, 24)
     start = time.perf_counter()
-    for day in points:
-        evaluate(store, day, levels=["authority"], prepared=True)  # type: ignore[arg-type]
-    print(f"24 month-ends {points[0]} .. {points[-1]}, every indicator, authority level: "
+    series(store, points, prepared=True)  # type: ignore[arg-type]
+    print(f"24 month-ends {points[0]} .. {points[-1]}, every indicator, authority level, as one series: "
           f"{time.perf_counter() - start:.2f} s (target < 10 s)")
+    if per_date:
+        start = time.perf_counter()
+        for day in points:
+            evaluate(store, day, levels=["authority"], prepared=True)  # type: ignore[arg-type]
+        print(f"  the same date by date: {time.perf_counter() - start:.2f} s")
+    one_visit(store, today)
     start = time.perf_counter()
     items = worklist(store, today, prepared=True)  # type: ignore[arg-type]
     overdue = items.filter(items["status"] == "overdue").height
@@ -100,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--fresh", action="store_true", help="rebuild the county database")
+    parser.add_argument("--per-date", action="store_true", help="also time the 24 month-ends date by date")
     parser.add_argument("--pg", help="also time on this PostgreSQL server (a throwaway schema)")
     args = parser.parse_args()
 
@@ -119,7 +160,7 @@ def main() -> None:
         today = dt.date.fromisoformat(stamp.read_text().strip())
         print(f"reusing {db} (use --fresh to rebuild)")
     try:
-        run(store, today, "DuckDB")
+        run(store, today, "DuckDB", args.per_date)
     finally:
         store.close()
     if args.pg:
@@ -127,7 +168,7 @@ def main() -> None:
         try:
             _, summary = load_county(pg, args.scale)
             print(f"\nPostgreSQL: {summary}")
-            run(pg, today, "PostgreSQL")
+            run(pg, today, "PostgreSQL", args.per_date)
         finally:
             pg.drop_schema()  # type: ignore[attr-defined]
             pg.close()
