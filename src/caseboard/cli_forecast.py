@@ -73,6 +73,10 @@ def forecast_command(
     by_group: Annotated[bool, typer.Option("--by-group", help="Also show children by placement group and age.")] = False,
     backtest: Annotated[Optional[str], typer.Option(help="Instead: fit up to this date, project 12 months and "
                                                     "compare with what happened.")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Instead: the month-end looked-after population by "
+                                                            "placement group and age band over the window.")] = False,
+    level: Annotated[float, typer.Option(min=0.5, max=0.99, help="Width of the low-high band (0.9: 5th to 95th "
+                                                                 "percentile).")] = 0.9,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """Where the looked-after population and its cost are heading, with low/central/high bands and scenarios."""
@@ -80,7 +84,7 @@ def forecast_command(
     from caseboard.forecast.costs import load_costs
     from caseboard.forecast.run import Options, describe, forecast
 
-    options = Options(years=years, window_months=window_months, resamples=resamples, seed=seed)
+    options = Options(years=years, window_months=window_months, resamples=resamples, seed=seed, level=level)
     try:
         unit_costs = load_costs(costs)
         scenarios = [sc.load(s) for s in scenario or []]
@@ -93,6 +97,14 @@ def forecast_command(
             _backtest(store, _date(backtest, "--backtest"), options, fmt)  # type: ignore[arg-type]
             return
         start = _date(from_date, "--from-date")
+        if history:
+            from caseboard.forecast.history import history as month_ends
+            from caseboard.forecast.run import anchor, window_start
+
+            end = anchor(store, start)
+            past = month_ends(store, window_start(store, end, window_months), end)
+            _emit(past.population(), fmt, f"Children looked after at each month end to {end}")
+            return
         results = [forecast(store, start, options=options, costs=unit_costs, scenario=s) for s in scenarios or [None]]
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")

@@ -93,5 +93,8 @@ def test_cli_answers_in_json(county: tuple[Store, str]) -> None:
                                env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "Children at 31 March" in table.output
     assert "from 2026-03-31" in table.output  # the returns run to 31 March 2026: March is complete
+    past = CliRunner().invoke(app, ["forecast", "--db", path, "--history", "--window-months", "2", "--format", "csv"])
+    assert past.exit_code == 0 and past.output.splitlines()[0] == "date,group,age 0,age 1-4,age 5-9,age 10-15,age 16-17,total"
+    assert len(past.output.splitlines()) == 1 + 3 * 9  # three month ends x nine groups
     bad = CliRunner().invoke(app, ["forecast", "--db", path, "--scenario", "nonesuch"])
     assert bad.exit_code == 2 and "no scenario file" in bad.output

@@ -43,6 +43,11 @@ def test_states_bands_groups_and_exits(engine_store: Store) -> None:
     assert exits["B"] == [OUT, OUT, G.EXIT_REASONS.index("reunification"), OUT]
     assert exits["D"] == [OUT, G.EXIT_REASONS.index("sgo_cao"), OUT, OUT]
     assert h.stock().sum(axis=1).tolist() == [2, 3, 2, 1, 2]
+    pop = h.population()
+    assert pop.height == 5 * len(G.GROUPS) and pop["total"].sum() == 10
+    assert pop.filter((pop["date"] == dt.date(2024, 2, 29)) & (pop["group"] == "in_house_fostering")).row(
+        0, named=True) | {"date": None} == {"date": None, "group": "in_house_fostering", "age 0": 1, "age 1-4": 0,
+                                            "age 5-9": 0, "age 10-15": 1, "age 16-17": 0, "total": 2}
     assert h.notes["short_break_episodes"] == 1
 
 def test_birthdays_move_children_up_a_band_and_as_at_hides_later_ends(engine_store: Store) -> None:

@@ -58,6 +58,13 @@ class History:
         np.add.at(counts, (t, self.state[child, t]), 1)
         return counts
 
+    def population(self) -> pl.DataFrame:
+        """Children looked after at each month end by placement group, age bands as columns, and the total."""
+        x = self.stock().reshape(-1, G.N_BANDS, G.N_GROUPS)
+        rows = [{"date": d, "group": g, **{f"age {b[0]}": int(x[t, bi, gi]) for bi, b in enumerate(G.AGE_BANDS)},
+                 "total": int(x[t, :, gi].sum())} for t, d in enumerate(self.dates) for gi, g in enumerate(G.GROUPS)]
+        return pl.DataFrame(rows)
+
 
 def episode_frame(store: Store, as_at: dt.date) -> pl.DataFrame:
     """Episodes known at ``as_at`` with their derived care end, short-break flag, provider and date of birth."""
