@@ -7,6 +7,7 @@ pages go to build/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -86,22 +87,27 @@ def test_a_team_manager_finds_who_is_overdue_a_visit_and_why_in_three_clicks(
     assert page.locator("#scorecard tbody tr").count() > 20
     shot(page, "1-authority-overview")
 
-    page.get_by_role("link", name=team_name, exact=True).click()                      # click 1
-    assert page.locator("h1").inner_text() == team_name
-    shot(page, "2-team")
-    page.get_by_role("link", name="See each child's items, most urgent first").click()  # click 2
-    assert page.locator("h1").inner_text() == "My work"
-    shot(page, "3-team-worklist")
-
     board = app.state.board
     work = board.worklist(board.default_as_at()).filter(pl.col("team_code") == team)
-    child = work["child_id"][0]  # the most urgent item comes first on the page too
-    first = page.locator("#worklist tbody tr").first
-    assert first.locator("td").first.inner_text() == child
+    item = work["item"][0]  # the kind of the team's most urgent item
+    work = work.filter(pl.col("item") == item)
+    child = work["child_id"][0]
+
+    page.get_by_role("link", name="My team").click()                                    # click 1
+    assert page.locator("h1").inner_text() == team_name
+    shot(page, "2-team")
+    page.locator("#work-counts").get_by_role("link", name=item.replace("_", " "), exact=True).click()  # click 2
+    assert page.locator("h1").inner_text().endswith("My work")
+    rows = page.locator("#worklist tbody tr")
+    assert rows.count() == work.filter(pl.col("due_date") <= board.default_as_at() + dt.timedelta(days=7)).height
+    shot(page, "3-team-worklist")
+    first = rows.first
+    assert first.locator("td").first.inner_text() == child  # most urgent first, with the rule that makes it due
+    assert work["rule"][0][:30] in first.inner_text()
     first.get_by_role("link", name=child).click()                                        # click 3
     assert page.locator("h1").inner_text() == f"Child {child}"
-    due = page.locator("#due tbody tr").first.inner_text()
-    assert work["item"][0].replace("_", " ") in due and work["rule"][0][:30] in due
+    due = page.locator("#due tbody").inner_text()
+    assert item.replace("_", " ") in due and work["rule"][0][:30] in due
     assert page.locator("#timeline tbody tr").count() > 0
     shot(page, "4-child")
     assert search(county_store, username=username, action="view_child", text=f"child {child}").height >= 1

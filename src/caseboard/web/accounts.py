@@ -157,27 +157,32 @@ def _verify(stored: str, password: str) -> bool:
 
 
 DemoAccount = tuple[str, str, str, str]
+#: Teams the demo's team manager and social worker prefer, in order: those with statutory visits to show.
+DEMO_TEAM_TYPES = ("looked_after", "cp", "cin")
 
 
 def create_demo_accounts(store: Store) -> list[DemoAccount]:
     """One account per role over real ids of the loaded county, with fresh random passwords each call.
 
     Returns ``(username, password, role, scope)`` rows for ``caseboard demo`` to print. The team chosen is the
-    one holding the most children today (so the team manager's pages have something in them), its area is
-    the head of service's, and the social worker is the worker in that team holding the most children.
+    busiest of the first kind in :data:`DEMO_TEAM_TYPES` the county has (so the team manager's pages have
+    statutory visits and reviews in them), its area is the head of service's, and the social worker is the
+    worker in that team holding the most children.
     """
     ensure_tables(store)
     busiest = store.query("""
-        SELECT a.team_id, t.area_id, a.worker_id, COUNT(*) AS n
+        SELECT a.team_id, t.area_id, t.team_type, a.worker_id, COUNT(*) AS n
         FROM allocations a JOIN teams t ON t.team_id = a.team_id
         WHERE a.end_date IS NULL AND a.worker_id IS NOT NULL
-        GROUP BY a.team_id, t.area_id, a.worker_id ORDER BY n DESC, a.team_id, a.worker_id""")
+        GROUP BY a.team_id, t.area_id, t.team_type, a.worker_id ORDER BY n DESC, a.team_id, a.worker_id""")
     if not busiest.height:
         raise ValueError("no open allocations to a worker in a team: load a county before making demo accounts")
-    by_team = busiest.group_by("team_id").agg(pl.col("n").sum().alias("total")).sort(["total", "team_id"],
-                                                                                      descending=[True, False])
+    rank = pl.col("team_type").replace_strict(DEMO_TEAM_TYPES, list(range(len(DEMO_TEAM_TYPES))),
+                                              default=len(DEMO_TEAM_TYPES), return_dtype=pl.Int64)
+    by_team = (busiest.group_by("team_id", "team_type").agg(pl.col("n").sum().alias("total"))
+               .with_columns(rank.alias("rank")).sort(["rank", "total", "team_id"], descending=[False, True, False]))
     team = by_team["team_id"][0]
-    mine = busiest.filter(busiest["team_id"] == team)
+    mine = busiest.filter(pl.col("team_id") == team)
     worker, area = mine["worker_id"][0], mine["area_id"][0]
     names = dict(store.query("SELECT worker_id, name FROM workers").iter_rows())
     team_name = store.scalar("SELECT name FROM teams WHERE team_id = ?", (team,)) or team

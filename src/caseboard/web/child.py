@@ -64,21 +64,32 @@ def _child(request: Request, child_id: str, as_at: str | None) -> dict[str, Any]
     return child_model(board, user, child_id, day)
 
 
-def work_model(board: Board, user: User, as_at: dt.date) -> dict[str, Any]:
-    """Overdue and due-this-week items of the user's own caseload, or their team or area, most urgent first."""
+def work_model(board: Board, user: User, as_at: dt.date, *, team: str | None = None, area: str | None = None,
+               item: str | None = None) -> dict[str, Any]:
+    """Overdue and due-this-week items of the user's own caseload, or their team or area, most urgent first;
+    optionally only one team's or area's (within the scope) or one kind of item (a team page's counts link
+    here)."""
     frame = children_in_scope(user, board.worklist(as_at))
+    if team:
+        frame = frame.filter(pl.col("team_code") == team)
+    if area:
+        frame = frame.filter(pl.col("area_code") == area)
+    if item:
+        frame = frame.filter(pl.col("item") == item)
     horizon = as_at + dt.timedelta(days=board.settings.worklist_horizon_days)
     frame = frame.filter((pl.col("status") == "overdue") | (pl.col("due_date") <= horizon))
     return {"as_at": as_at, "scope": user.scope, "horizon_days": board.settings.worklist_horizon_days,
+            "team": team, "area": area, "item": item,
             "overdue": int((frame["status"] == "overdue").sum()), "due": int((frame["status"] == "due").sum()),
             "worklist": frame.select(WORK_COLUMNS).to_dicts()}
 
 
-def _work(request: Request, as_at: str | None) -> tuple[User, dict[str, Any]]:
+def _work(request: Request, as_at: str | None, team: str | None = None, area: str | None = None,
+          item: str | None = None) -> tuple[User, dict[str, Any]]:
     user, board = require_user(request), board_of(request)
     if not user.sees_children:
         deny(request, user, "my work", "this role sees aggregates only")
-    return user, work_model(board, user, board.as_at(as_at))
+    return user, work_model(board, user, board.as_at(as_at), team=team, area=area, item=item)
 
 
 @router.get("/children/{child_id}", include_in_schema=False)
@@ -88,8 +99,9 @@ def child_page(request: Request, child_id: str, as_at: str | None = None) -> Res
 
 
 @router.get("/my-work", include_in_schema=False)
-def work_page(request: Request, as_at: str | None = None) -> Response:
-    _, model = _work(request, as_at)
+def work_page(request: Request, as_at: str | None = None, team: str | None = None, area: str | None = None,
+              item: str | None = None) -> Response:
+    _, model = _work(request, as_at, team, area, item)
     return page(request, "work.html", title="My work", m=model)
 
 
@@ -99,5 +111,6 @@ def child_api(request: Request, child_id: str, as_at: str | None = None) -> dict
 
 
 @api.get("/my-work", summary="The signed-in user's worklist: overdue and due this week, most urgent first")
-def work_api(request: Request, as_at: str | None = None) -> dict[str, Any]:
-    return _work(request, as_at)[1]
+def work_api(request: Request, as_at: str | None = None, team: str | None = None, area: str | None = None,
+             item: str | None = None) -> dict[str, Any]:
+    return _work(request, as_at, team, area, item)[1]
