@@ -148,7 +148,7 @@ def test_xlsx_cell_by_cell(county, report, tmp_path: Path) -> None:  # type: ign
     assert wb.properties.created == report.provenance.built_at
 
 
-def test_public_html_has_the_key_and_suppresses_small_numbers(county, custom) -> None:  # type: ignore[no-untyped-def]
+def test_public_html_has_the_key_and_suppresses_small_numbers(county, custom, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store, today = county
     card_path, figures_path = custom
     report = build_scorecard(store, today, scorecard=load_scorecard(card_path), figures=read_figures(figures_path),
@@ -162,6 +162,15 @@ def test_public_html_has_the_key_and_suppresses_small_numbers(county, custom) ->
     assert "c = suppressed to protect confidentiality" in html
     assert '<td class="num"><strong>c</strong></td>' in html
     assert "Key stage 2: expected standard in reading, writing and maths" in html
+    wb = openpyxl.load_workbook(scorecard_xlsx(report, tmp_path / "public.xlsx"))
+    ws, data = wb["Scorecard"], wb["Data"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Young people in custody")
+    assert (ws.cell(row, 6).value, ws.cell(row, 7).value) == ("c", "c")
+    hidden = [r for r in data.iter_rows(min_row=2, values_only=True) if r[0] == "yj_custody"]
+    assert hidden == [("yj_custody", "Young people in custody", "count", dt.datetime(2025, 12, 31), "2025-26 Q3",
+                       None, None, "c", "c")]
+    for r in data.iter_rows(min_row=2, values_only=True):  # no small count left anywhere in the data sheet
+        assert not (r[2] == "count" and isinstance(r[7], (int, float)) and 1 <= r[7] <= 5)
 
 
 def test_imported_figures_and_comparators(county, custom) -> None:  # type: ignore[no-untyped-def]
@@ -172,6 +181,7 @@ def test_imported_figures_and_comparators(county, custom) -> None:  # type: igno
     ks2 = lines["ks2_rwm"]  # the 2026-27 figure has not ended by 31 March 2026: not yet the latest
     assert (ks2.current.value, ks2.previous.value, ks2.rag, ks2.direction) == (57, 54, "amber", "improving")
     assert ks2.comparisons["england"].value == 61 and report.comparators == ("england",)
+    assert [(p.label, p.value) for p in ks2.trend] == [("2023-24", 54), ("2024-25", 57)]  # its own frequency
     assert lines["lac_open"].comparisons["england"].value == 70
     assert lines["lac_reviews_on_time"].measure.green == 99  # the scorecard's thresholds win
     assert lines["lac_open"].measure.commentary == "Reduction plan on track."

@@ -56,7 +56,7 @@ def scorecard_row(line: Line) -> dict[str, Any]:
         "rag": line.rag, "rag_letter": {"green": "G", "amber": "A", "red": "R"}.get(line.rag, ""),
         "direction": line.direction, "arrow": ARROWS[line.direction],
         "comparisons": [shown(m.unit, f.value) if f else "" for s, f in line.comparisons.items()],
-        "sparkline": sparkline(values, target=m.target, title=f"{m.title}: trend"),
+        "sparkline": sparkline(values, target=m.target, width=96, title=f"{m.title}: trend"),
         "commentary": m.commentary,
     }
 

@@ -68,8 +68,9 @@ class Line:
         if m.kind == "imported":
             return self.current.label
         if m.kind == "period":
-            return f"{reporting_year_bounds(reporting_year(day))[0]:%d %b %Y} to {day:%d %b %Y}"
-        return f"at {day:%d %b %Y}"
+            first = reporting_year_bounds(reporting_year(day))[0]
+            return f"{first.day} {first:%b %Y} to {day.day} {day:%b %Y}"
+        return f"at {day.day} {day:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -168,9 +169,9 @@ def build_scorecard(store: Store, as_at: dt.date, *, scorecard: Scorecard | None
                 current = _figure_point(latest(figures, m.code, "authority", as_at), as_at)
                 before = latest(figures, m.code, "authority", as_at, skip=1)
                 previous = _figure_point(before, as_at) if before else None
-                series = tuple(_figure_point(f, f.end) for f in sorted(
-                    (f for f in figures if f.code == m.code and f.series == "authority" and trend[0] <= f.end <= as_at),
-                    key=lambda f: f.end))
+                own = sorted((f for f in figures if f.code == m.code and f.series == "authority" and f.end <= as_at),
+                             key=lambda f: f.end)  # at the figure's own frequency: the last N years of an annual one
+                series = tuple(_figure_point(f, f.end) for f in own[-len(trend):])
             if public:
                 current, series = _hide(current, m.unit), tuple(_hide(p, m.unit) for p in series)
                 previous = _hide(previous, m.unit) if previous else None
