@@ -36,6 +36,23 @@ def test_rag_history_is_kept_and_red_cases_come_first(qa_store: Store) -> None:
     assert stats.risk_summary(qa_store).rows() == [("T1", 1, 0, 0, 1), ("T3", 1, 1, 0, 0)]
 
 
+def test_first_ratings_and_actions_not_yet_done(county: Store) -> None:
+    """Columns nobody has filled in yet (no earlier rating, no action done) still compare on both engines."""
+    risk.rate(county, "T1C0", "A", rater="M1", on=D(2025, 3, 1), team_id="T1")
+    assert risk.current(county).select("child_id", "rating", "previous", "movement").rows() == [
+        ("T1C0", "A", None, "first")]
+    pid = sampling.create_programme(county, "Nov", "full-case-file-audit")
+    sid = sampling.create_sample(county, pid, as_at=D(2025, 3, 31), auditors=["QX"], due_date=D(2025, 4, 30),
+                                 size=1, seed=1)
+    audit_id = sampling.sample_cases(county, sid)["audit_id"][0]
+    audits.add_action(county, audit_id, "Chronology", owner="W1", due=D(2025, 4, 10))
+    got = stats.action_completion(county, D(2025, 4, 30), "authority")
+    assert got.select("group", "actions", "done", "open_overdue", "completion_pct").rows() == [
+        ("Authority", 1, 0, 1, 0.0)]
+    with pytest.raises(KeyError, match="no action 99"):
+        audits.complete_action(county, 99, on=D(2025, 4, 30))
+
+
 def test_pathway_plan_feedback_and_results(qa_store: Store) -> None:
     for copy, helped in (("no", "yes"), ("no", "no"), ("yes", "yes"), ("no", "yes")):
         feedback.respond(qa_store, "feedback-pathway-plan", {"has_copy": copy, "helped_write": helped,

@@ -20,7 +20,14 @@ from typing import Any
 import polars as pl
 
 from caseboard.qa.grades import CRITICAL_LABEL, GRADES, check_critical, grade
-from caseboard.qa.schema import ensure_qa_schema, insert, insert_many, next_id, now
+from caseboard.qa.schema import (
+    ensure_qa_schema,
+    insert,
+    insert_many,
+    next_id,
+    now,
+    read,
+)
 from caseboard.qa.templates import check_answer, template
 from caseboard.store import Store
 
@@ -29,7 +36,7 @@ STATUSES = ("assigned", "in_progress", "completed", "fed_back")
 
 def audit(store: Store, audit_id: int) -> dict[str, Any]:
     ensure_qa_schema(store)
-    frame = store.query("SELECT * FROM qa_audits WHERE audit_id = ?", (audit_id,))
+    frame = read(store, "SELECT * FROM qa_audits WHERE audit_id = ?", (audit_id,))
     if frame.height == 0:
         raise KeyError(f"no audit {audit_id}")
     return frame.row(0, named=True)
@@ -54,20 +61,21 @@ def record_conversation(store: Store, audit_id: int, text: str, on: dt.date) -> 
             status=_advance(a["status"], "in_progress"))
 
 
-def record_answers(store: Store, audit_id: int, answers: Mapping[str, Any]) -> None:
+def record_answers(store: Store, audit_id: int, given: Mapping[str, Any]) -> None:
     """Grades or answers per question, each a value or ``{"value": ..., "evidence": ...}``, checked against
     the template version the audit was assigned on; a question answered again is replaced."""
     a = audit(store, audit_id)
     questions = template(store, a["template_id"], a["template_version"]).questions()
     rows = []
-    for qid, given in answers.items():
+    for qid, answer in given.items():
         if qid not in questions:
             raise ValueError(f"question {qid!r} is not in {a['template_id']} version {a['template_version']}")
-        value, evidence = (given.get("value"), given.get("evidence")) if isinstance(given, Mapping) else (given, None)
+        value, evidence = ((answer.get("value"), answer.get("evidence")) if isinstance(answer, Mapping)
+                           else (answer, None))
         g, text = check_answer(questions[qid], value)
         rows.append({"audit_id": audit_id, "question_id": qid, "grade": g, "answer": text, "evidence": evidence})
     with store.transaction():
-        for qid in answers:
+        for qid in given:
             store.execute("DELETE FROM qa_audit_answers WHERE audit_id = ? AND question_id = ?", (audit_id, qid))
         insert_many(store, "qa_audit_answers", rows)
         _update(store, audit_id, status=_advance(a["status"], "in_progress"))
@@ -77,7 +85,7 @@ def answers(store: Store, audit_id: int) -> pl.DataFrame:
     """The answers with their questions' text, read against the audit's own template version."""
     a = audit(store, audit_id)
     questions = template(store, a["template_id"], a["template_version"]).questions()
-    frame = store.query("SELECT question_id, grade, answer, evidence FROM qa_audit_answers WHERE audit_id = ?",
+    frame = read(store, "SELECT question_id, grade, answer, evidence FROM qa_audit_answers WHERE audit_id = ?",
                         (audit_id,))
     text = {q: v["text"] for q, v in questions.items()}
     section = {q: v["section"] for q, v in questions.items()}
@@ -120,6 +128,8 @@ def add_action(store: Store, audit_id: int, description: str, *, owner: str, due
 
 
 def complete_action(store: Store, action_id: int, *, on: dt.date) -> None:
+    if not store.scalar("SELECT COUNT(*) FROM qa_audit_actions WHERE action_id = ?", (action_id,)):
+        raise KeyError(f"no action {action_id}")
     store.execute("UPDATE qa_audit_actions SET done_date = ? WHERE action_id = ?", (on, action_id))
 
 
@@ -151,9 +161,9 @@ def set_head_of_service(store: Store, area_id: str, person_id: str, name: str | 
 
 def _raise_alerts(store: Store, a: Mapping[str, Any]) -> list[int]:
     """One alert per recipient: each team manager of the child's team, and the area's head of service."""
-    managers = store.query("SELECT worker_id FROM workers WHERE team_id = ? AND role = 'team_manager' "
+    managers = read(store, "SELECT worker_id FROM workers WHERE team_id = ? AND role = 'team_manager' "
                            "AND end_date IS NULL ORDER BY worker_id", (a["team_id"],))["worker_id"].to_list()
-    heads = store.query("SELECT person_id FROM qa_heads_of_service WHERE area_id = ?",
+    heads = read(store, "SELECT person_id FROM qa_heads_of_service WHERE area_id = ?",
                         (a["area_id"],))["person_id"].to_list()
     recipients = ([("team_manager", m) for m in managers or [None]]
                   + [("head_of_service", h) for h in heads or [None]])
@@ -171,7 +181,7 @@ def _raise_alerts(store: Store, a: Mapping[str, Any]) -> list[int]:
 def alerts(store: Store, *, open_only: bool = True) -> pl.DataFrame:
     ensure_qa_schema(store)
     where = "WHERE acknowledged_at IS NULL" if open_only else ""
-    return store.query(f"SELECT * FROM qa_alerts {where} ORDER BY alert_id")
+    return read(store, f"SELECT * FROM qa_alerts {where} ORDER BY alert_id")
 
 
 def acknowledge(store: Store, alert_id: int) -> None:

@@ -19,6 +19,7 @@ from caseboard.calendar import add_months
 from caseboard.indicators.attribution import attributed_frame
 from caseboard.indicators.derived import Q, open_cases
 from caseboard.indicators.engine import units
+from caseboard.qa.schema import read
 from caseboard.store import Store
 from caseboard.worklists import worklist
 
@@ -71,8 +72,8 @@ def worklist_overdue(store: Store, as_at: dt.date) -> pl.DataFrame:
     per_child = items.group_by("child_id", "team", "area", "worker").agg(
         pl.col("item").unique().sort().str.join(", ").alias("items"))
     # The worklist names teams and areas; samples are stratified and auditors excluded by their codes.
-    teams = store.query("SELECT team_id AS team_code, COALESCE(name, team_id) AS team FROM teams")
-    areas = store.query("SELECT area_id AS area_code, COALESCE(name, area_id) AS area FROM areas")
+    teams = read(store, "SELECT team_id AS team_code, COALESCE(name, team_id) AS team FROM teams")
+    areas = read(store, "SELECT area_id AS area_code, COALESCE(name, area_id) AS area FROM areas")
     frame = (per_child.join(teams.cast(pl.Utf8), on="team", how="left")
              .join(areas.cast(pl.Utf8), on="area", how="left"))
     return _shape(frame, pl.concat_str(pl.lit("overdue: "), pl.col("items")))

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from caseboard.qa.schema import ensure_qa_schema, insert, next_id, now
+from caseboard.qa.schema import ensure_qa_schema, insert, next_id, now, read
 from caseboard.qa.templates import check_answer, template
 from caseboard.store import Store
 
@@ -49,7 +49,7 @@ def respond(store: Store, form_id: str, answers: Mapping[str, Any], *, received_
 def answers_long(store: Store) -> pl.DataFrame:
     """One row per answer: response, form, team, question, answer (what the statistics read)."""
     ensure_qa_schema(store)
-    frame = store.query("SELECT response_id, form_id, form_version, team_id, received_on, answers_json "
+    frame = read(store, "SELECT response_id, form_id, form_version, team_id, received_on, answers_json "
                         "FROM qa_feedback_responses")
     rows = [{"response_id": r, "form_id": f, "form_version": v, "team_id": t, "received_on": d,
              "question_id": q, "answer": a}

@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 
 from caseboard.qa.grades import RAG, RAG_ORDER, rag
-from caseboard.qa.schema import ensure_qa_schema, insert, next_id, now
+from caseboard.qa.schema import ensure_qa_schema, insert, next_id, now, read
 from caseboard.store import Store
 
 
@@ -32,7 +32,7 @@ def rate(store: Store, child_id: str, rating: str, *, rater: str, on: dt.date, r
 def history(store: Store, child_id: str) -> pl.DataFrame:
     """Every rating of one child, oldest first, with the movement from the one before (up = riskier)."""
     ensure_qa_schema(store)
-    frame = store.query("SELECT rating_id, rating, rater_id, rated_on, rationale FROM qa_case_risk_ratings "
+    frame = read(store, "SELECT rating_id, rating, rater_id, rated_on, rationale FROM qa_case_risk_ratings "
                         "WHERE child_id = ? ORDER BY rated_on, rating_id", (child_id,))
     return frame.with_columns(
         pl.col("rating").shift(1).alias("previous"),
@@ -52,12 +52,13 @@ def current(store: Store, as_at: dt.date | None = None) -> pl.DataFrame:
     the oldest rating first within each (the longest unreviewed red case at the top)."""
     ensure_qa_schema(store)
     where, params = ("WHERE rated_on <= ?", (as_at,)) if as_at else ("", ())
-    frame = store.query(f"""
+    frame = read(store, f"""
         SELECT child_id, rating, rater_id, rated_on, team_id, previous FROM (
           SELECT child_id, rating, rater_id, rated_on, team_id,
                  LAG(rating) OVER (PARTITION BY child_id ORDER BY rated_on, rating_id) AS previous,
                  ROW_NUMBER() OVER (PARTITION BY child_id ORDER BY rated_on DESC, rating_id DESC) AS rn
           FROM qa_case_risk_ratings {where}) r WHERE rn = 1""", params)
+    frame = frame.with_columns(pl.col("previous").cast(pl.Utf8))  # NULL throughout when nobody was re-rated
     return (frame.with_columns(_movement(pl.col("previous"), pl.col("rating")).alias("movement"),
                                pl.col("rating").replace_strict(RAG_ORDER, return_dtype=pl.Int64).alias("_o"))
             .sort("_o", "rated_on", "child_id").drop("_o"))

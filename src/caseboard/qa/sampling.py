@@ -28,7 +28,14 @@ import polars as pl
 from caseboard.indicators.attribution import UNALLOCATED
 from caseboard.indicators.engine import prepare
 from caseboard.qa.cohorts import SELECTORS, candidates
-from caseboard.qa.schema import ensure_qa_schema, insert, insert_many, next_id, now
+from caseboard.qa.schema import (
+    ensure_qa_schema,
+    insert,
+    insert_many,
+    next_id,
+    now,
+    read,
+)
 from caseboard.qa.templates import template
 from caseboard.store import Store
 
@@ -52,7 +59,7 @@ def create_programme(store: Store, name: str, template_id: str, *, version: int 
 
 def programme(store: Store, name_or_id: str | int) -> dict[str, Any]:
     ensure_qa_schema(store)
-    frame = store.query("SELECT * FROM qa_audit_programmes WHERE CAST(programme_id AS VARCHAR) = ? OR name = ?",
+    frame = read(store, "SELECT * FROM qa_audit_programmes WHERE CAST(programme_id AS VARCHAR) = ? OR name = ?",
                         (str(name_or_id), str(name_or_id)))
     if frame.height == 0:
         raise KeyError(f"no audit programme {name_or_id!r}")
@@ -124,10 +131,11 @@ def draw(frame: pl.DataFrame, *, seed: int, size: int | None = None, per_area: i
 
 
 def assign(store: Store, cases: pl.DataFrame, auditors: Sequence[str], *, allow_own_team: bool) -> list[str]:
-    """An auditor for each case in order: the least-loaded eligible one (ties: order given)."""
+    """An auditor for each case in order: the least-loaded eligible one (ties: order given). An auditor's team
+    is their ``workers`` row's team; a QA officer not in ``workers`` belongs to no team and may take any case."""
     if not auditors:
         raise ValueError("name at least one auditor")
-    teams = dict(store.query("SELECT worker_id, team_id FROM workers").iter_rows())
+    teams = dict(read(store, "SELECT worker_id, team_id FROM workers").iter_rows())
     load = {a: 0 for a in auditors}
     out = []
     for child, team in cases.select("child_id", "team_code").iter_rows():
@@ -180,4 +188,4 @@ def create_sample(store: Store, programme_name_or_id: str | int, *, as_at: dt.da
 
 def sample_cases(store: Store, sample_id: int) -> pl.DataFrame:
     """The audits a sample created, in the order drawn."""
-    return store.query("SELECT * FROM qa_audits WHERE sample_id = ? ORDER BY audit_id", (sample_id,))
+    return read(store, "SELECT * FROM qa_audits WHERE sample_id = ? ORDER BY audit_id", (sample_id,))

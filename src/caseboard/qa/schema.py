@@ -19,6 +19,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import polars as pl
+
 from caseboard.store import Store
 
 Columns = list[tuple[str, str]]
@@ -127,6 +129,19 @@ def insert_many(store: Store, table: str, rows: Sequence[Mapping[str, Any]]) -> 
     values = ", ".join("(" + ", ".join("?" for _ in names) + ")" for _ in rows)
     store.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES {values}",
                   [r.get(n) for r in rows for n in names])
+
+
+#: Every QA column's type by name (one type per name across the tables).
+COLUMN_TYPES = {n: ty for columns in QA_TABLES.values() for n, ty in columns}
+
+
+def read(store: Store, sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
+    """``store.query`` with QA columns given their declared types: PostgreSQL rows carry no type for a column
+    that is NULL throughout (a date nobody has filled in yet), and a comparison on it must still work."""
+    from caseboard.formats.values import POLARS_TYPES
+
+    frame = store.query(sql, params)
+    return frame.cast({c: POLARS_TYPES[COLUMN_TYPES[c]] for c in frame.columns if c in COLUMN_TYPES})  # type: ignore[arg-type]
 
 
 def now() -> dt.datetime:

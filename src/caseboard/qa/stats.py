@@ -20,7 +20,7 @@ import polars as pl
 from caseboard.indicators.attribution import UNALLOCATED
 from caseboard.qa import feedback, risk
 from caseboard.qa.grades import GRADES
-from caseboard.qa.schema import ensure_qa_schema
+from caseboard.qa.schema import ensure_qa_schema, read
 from caseboard.store import Store
 
 Level = Literal["authority", "area", "team", "worker"]
@@ -38,7 +38,7 @@ def _pct(part: pl.Expr, whole: pl.Expr) -> pl.Expr:
 
 def completed_audits(store: Store) -> pl.DataFrame:
     ensure_qa_schema(store)
-    return store.query("SELECT audit_id, programme_id, child_id, area_id, area, team_id, team, worker_id, "
+    return read(store, "SELECT audit_id, programme_id, child_id, area_id, area, team_id, team, worker_id, "
                        "auditor_id, overall_grade, critical, completed_date FROM qa_audits "
                        "WHERE overall_grade IS NOT NULL")
 
@@ -83,7 +83,7 @@ def themes(store: Store) -> pl.DataFrame:
     """Per question: how often answered, the mean grade (1 best, 4 worst), the share graded inadequate and the
     share answered 'no'; worst first, so the findings' themes lead."""
     ensure_qa_schema(store)
-    frame = store.query("SELECT a.template_id, x.question_id, x.grade, x.answer FROM qa_audit_answers x "
+    frame = read(store, "SELECT a.template_id, x.question_id, x.grade, x.answer FROM qa_audit_answers x "
                         "JOIN qa_audits a ON a.audit_id = x.audit_id")
     graded = pl.col("grade").is_not_null()
     yes_no = pl.col("answer").is_in(["yes", "no"])
@@ -98,7 +98,7 @@ def themes(store: Store) -> pl.DataFrame:
 def action_completion(store: Store, as_at: dt.date, level: Level = "team") -> pl.DataFrame:
     """Actions raised, done, done by their due date, and open past due, per group of the audit's case."""
     ensure_qa_schema(store)
-    frame = store.query("SELECT x.action_id, x.due_date, x.done_date, a.area, a.team, a.worker_id "
+    frame = read(store, "SELECT x.action_id, x.due_date, x.done_date, a.area, a.team, a.worker_id "
                         "FROM qa_audit_actions x JOIN qa_audits a ON a.audit_id = x.audit_id")
     done = pl.col("done_date").is_not_null() & (pl.col("done_date") <= as_at)
     return (frame.with_columns(_group(level)).group_by("group").agg(
@@ -111,7 +111,7 @@ def action_completion(store: Store, as_at: dt.date, level: Level = "team") -> pl
 def moderation_agreement(store: Store) -> pl.DataFrame:
     """Per auditor (and for all): audits moderated, exact agreement and agreement within one grade."""
     ensure_qa_schema(store)
-    frame = store.query("SELECT auditor_id, original_grade, grade FROM qa_moderations")
+    frame = read(store, "SELECT auditor_id, original_grade, grade FROM qa_moderations")
     diff = (pl.col("original_grade") - pl.col("grade")).abs()
     aggs = [pl.len().alias("moderated"), (diff == 0).sum().alias("exact"), (diff <= 1).sum().alias("within_one")]
     per = frame.group_by("auditor_id").agg(aggs).sort("auditor_id")
@@ -152,7 +152,7 @@ def quality_beside_volume(store: Store, as_at: dt.date, level: Literal["area", "
     wide = values.pivot(on="code", index="group", values="value") if values.height else values.select("group")
     # Every area or team shows, audited or not; "Unallocated" only when something is in it.
     table, code = ("areas", "area_id") if level == "area" else ("teams", "team_id")
-    names = store.query(f"SELECT COALESCE(name, {code}) AS name FROM {table}")["name"].to_list()
+    names = read(store, f"SELECT COALESCE(name, {code}) AS name FROM {table}")["name"].to_list()
     present = set(wide["group"]) | set(grades["group"])
     groups = sorted(set(names)) + ([UNALLOCATED] if UNALLOCATED in present else [])
     base = pl.DataFrame({"group": groups}, schema={"group": pl.Utf8})
@@ -182,7 +182,7 @@ def _timeliness(store: Store, as_at: dt.date, level: str, codes: tuple[str, ...]
 def _feedback_by(store: Store, level: str) -> pl.DataFrame:
     """Feedback responses and the share of yes answers per group (teams by name, as the indicators show them)."""
     frame = feedback.answers_long(store)
-    teams = store.query("SELECT t.team_id, COALESCE(t.name, t.team_id) AS team, COALESCE(a.name, a.area_id) AS "
+    teams = read(store, "SELECT t.team_id, COALESCE(t.name, t.team_id) AS team, COALESCE(a.name, a.area_id) AS "
                         "area FROM teams t LEFT JOIN areas a ON a.area_id = t.area_id")
     frame = frame.join(teams, on="team_id", how="left").with_columns(pl.col(level).alias("group"))
     a = pl.col("answer")
