@@ -265,9 +265,24 @@ def dfe_rules(
         console.print(f"[yellow]rule {rule} failed to run: {error}[/yellow]", highlight=False)
 
 
-from caseboard.cli_indicators import register as register_indicators  # noqa: E402
+#: Each part of Caseboard adds its own commands (a ``register(app)`` function in its CLI module).
+COMMAND_MODULES = (
+    "caseboard.cli_indicators",  # indicators, worklist
+    "caseboard.cli_forecast",  # forecast
+    "caseboard.cli_reports",  # report ...
+    "caseboard.cli_qa",  # qa ...
+    "caseboard.web.cli",  # serve, user ...
+)
 
-register_indicators(app)
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover - entry point
