@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from caseboard.cli_indicators import DbOption, _date, _open, console
+
+if TYPE_CHECKING:
+    from caseboard.reports.definition import Scorecard
+    from caseboard.reports.imported import Figure
 
 report_app = typer.Typer(help="Reports: scorecards, area surgery packs, the month's pack (HTML, PDF, XLSX).",
                          no_args_is_help=True)
@@ -51,7 +55,7 @@ def _format(fmt: ReportFormat | None, out: Path) -> str:
     return chosen
 
 
-def _inputs(scorecard: Path | None, figures: Path | None):  # type: ignore[no-untyped-def]
+def _inputs(scorecard: Path | None, figures: Path | None) -> tuple[Scorecard, list[Figure]]:
     from caseboard.reports.definition import ScorecardError, load_scorecard
     from caseboard.reports.imported import FiguresError, read_figures
 

@@ -1,4 +1,5 @@
-"""A small synthetic county (scale 0.02), generated and loaded once per test module through the real load path."""
+"""A small synthetic county (scale 0.02), generated and loaded once for all the report tests through the real load
+path (the reports only read it)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from caseboard.store import Store, open_store
 SCALE = 0.02
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dt.date]]:
     from caseboard.synth import SynthConfig, generate
 

@@ -86,5 +86,6 @@ def test_the_pack_in_three_formats(data, tmp_path: Path) -> None:  # type: ignor
     pdf = write_surgery(report, "pdf", tmp_path / "brk.pdf")
     subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == 1
-    again = write_surgery(area_report(data, "BRK"), "xlsx", tmp_path / "again.xlsx")
-    assert again.read_bytes() == xlsx.read_bytes()
+    rebuilt = area_report(data, "BRK")
+    assert write_surgery(rebuilt, "xlsx", tmp_path / "again.xlsx").read_bytes() == xlsx.read_bytes()
+    assert surgery_html(rebuilt) == html

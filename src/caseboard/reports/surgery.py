@@ -54,7 +54,7 @@ class SurgeryData:
 
 
 @dataclass(frozen=True)
-class Exception_:
+class RedFigure:
     code: str
     title: str
     group: str
@@ -72,7 +72,7 @@ class SurgeryReport:
     measures: tuple[Indicator, ...]
     teams: tuple[str, ...]
     cells: dict[tuple[str, str], Row]  # (code, team or the area's name) -> the engine's row
-    exceptions: tuple[Exception_, ...]
+    exceptions: tuple[RedFigure, ...]
     worklist: pl.DataFrame  # team, overdue, due, items
     unallocated: pl.DataFrame  # child_id, team, cases
     provenance: Provenance
@@ -121,7 +121,7 @@ def area_report(data: SurgeryData, area: str) -> SurgeryReport:
     was = {(r.code, r.level, r.group): r.status for r in data.before}
     reg = registry()
     exceptions = tuple(
-        Exception_(r.code, reg.get(r.code).title, r.group, r, was.get((r.code, r.level, r.group), ""),
+        RedFigure(r.code, reg.get(r.code).title, r.group, r, was.get((r.code, r.level, r.group), ""),
                    was.get((r.code, r.level, r.group)) != "red")
         for r in mine if r.status == "red" and (r.level == "area" or r.group in teams))
     exceptions = tuple(sorted(exceptions, key=lambda e: (not e.new, e.code, e.group != label, e.group)))
