@@ -7,8 +7,8 @@
 * A child is open to a role that sees children when the child's case is held, at the as-at date, inside the
   role's scope (the engine's attribution: ``indicators.attribution``). Members never see a child.
 * Members see counts of 1 to 5 suppressed, and any figure derived from them, as the DfE publishes: the symbol
-  ``c`` ("confidential", DfE statistics symbols guidance, Government Statistical Service "Symbols in tables"),
-  so that a small group of children cannot be identified.
+  ``c`` ("confidential"), by the same rule as the public reports (``reports.suppression``, which cites it), so
+  that a small group of children cannot be identified.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ import polars as pl
 
 from caseboard.indicators.engine import Row
 from caseboard.indicators.framework import Computed, Indicator
+from caseboard.reports.suppression import MARKER as SUPPRESSED
+from caseboard.reports.suppression import is_small, suppressed
 from caseboard.web.accounts import User
-
-SUPPRESSED = "c"
-SMALL = range(1, 6)  # 1 to 5 inclusive
 
 
 def may_see_area(user: User, area_id: str) -> bool:
@@ -73,7 +72,7 @@ def count(n: float | int | None, user: User) -> int | float | str | None:
     """A count as ``user`` may see it."""
     if n is None:
         return None
-    if not user.sees_children and n in SMALL:
+    if not user.sees_children and is_small(n):
         return SUPPRESSED
     return int(n) if float(n).is_integer() else n
 
@@ -87,7 +86,7 @@ def figure(row: Row, ind: Indicator, user: User) -> dict[str, Any]:
         out["reason"] = r.reason
         return out
     num, den = count(r.numerator, user), count(r.denominator, user)
-    if SUPPRESSED in (num, den):
+    if not user.sees_children and suppressed(ind.unit, r.value, r.numerator, r.denominator):
         # A small count, or a percentage or rate of a small group, would identify the children.
         out.update(numerator=num, denominator=den, shown=SUPPRESSED, status="suppressed")
         return out
