@@ -213,3 +213,15 @@ def test_building_twice_gives_the_same_bytes(county, report, tmp_path: Path) -> 
     html = scorecard_html(first)
     assert "from load 1 (latest finished" in html
     assert f'<meta name="dcterms.created" content="{first.provenance.built_at.isoformat()}">' in html
+
+
+def test_charts_draw_gaps_for_missing_points_and_nothing_for_no_points() -> None:
+    from caseboard.reports.charts import rag_bar, rag_words, sparkline
+
+    assert sparkline([None, None]) == ""
+    svg = sparkline([1.0, None, 3.0, 4.0], target=2.0)
+    assert svg.count("<polyline") == 2 and 'stroke-dasharray="3,2"' in svg
+    assert sparkline([1.0, 2.0]) == sparkline([1.0, 2.0])
+    counts = {"green": 5, "amber": 5, "red": 1, "no target": 7}
+    assert rag_words(counts) == "5 green, 5 amber, 1 red, 7 no target"
+    assert rag_bar(counts).count("<rect") == 4

@@ -13,6 +13,7 @@ from html import escape
 #: Fill colours of the RAG key (GOV.UK design system palette: green, orange, red; grey for no target).
 RAG_COLOURS = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c", "no target": "#b1b4b6",
                "no value": "#f3f2f1", "suppressed": "#f3f2f1"}
+RAG_ORDER = ("green", "amber", "red", "no target")
 LINE = "#1d70b8"
 TARGET = "#505a5f"
 
@@ -60,21 +61,28 @@ def sparkline(values: Sequence[float | None], *, target: float | None = None, wi
     return "".join(parts)
 
 
-def rag_bar(counts: Mapping[str, int], *, width: int = 480, height: int = 22) -> str:
-    """One bar split into the share of measures in each RAG state, labelled with the counts."""
-    total = sum(counts.values()) or 1
+def rag_bar(counts: Mapping[str, int], *, width: int = 360, height: int = 18) -> str:
+    """One bar split into the share of measures in each RAG state, each part labelled with its count when wide
+    enough (the page states the counts in words beside it)."""
+    total = sum(counts.get(s, 0) for s in RAG_ORDER) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="RAG summary">']
     x = 0.0
-    for state in ("green", "amber", "red", "no target"):
+    for state in RAG_ORDER:
         n = counts.get(state, 0)
         if not n:
             continue
         w = width * n / total
         parts.append(f'<rect x="{_n(x)}" y="0" width="{_n(w)}" height="{height}" fill="{RAG_COLOURS[state]}"/>')
-        colour = "#0b0c0c" if state == "no target" else "#ffffff"
-        parts.append(f'<text x="{_n(x + 4)}" y="{height - 6}" font-size="12" fill="{colour}" '
-                     f'font-family="sans-serif">{n} {escape(state)}</text>')
+        if w >= 16:
+            colour = "#0b0c0c" if state == "no target" else "#ffffff"
+            parts.append(f'<text x="{_n(x + w / 2)}" y="{height - 5}" font-size="11" fill="{colour}" '
+                         f'text-anchor="middle" font-family="sans-serif">{n}</text>')
         x += w
     parts.append("</svg>")
     return "".join(parts)
+
+
+def rag_words(counts: Mapping[str, int]) -> str:
+    """The counts of the bar in words: "5 green, 5 amber, 1 red, 7 no target"."""
+    return ", ".join(f"{counts[s]} {s}" for s in RAG_ORDER if counts.get(s))

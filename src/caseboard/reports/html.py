@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from caseboard.indicators.framework import Computed
-from caseboard.reports.charts import rag_bar, sparkline
+from caseboard.reports.charts import rag_bar, rag_words, sparkline
 from caseboard.reports.provenance import VERSION, Provenance
 from caseboard.reports.scorecard import COMPARATORS, Line, ScorecardReport, shown
 from caseboard.reports.suppression import KEY, MARKER
@@ -74,7 +74,8 @@ def scorecard_html(report: ScorecardReport) -> str:
     subtitle = (f"{report.authority}, as at {report.as_at:%d %B %Y}"
                 + (" — public version: small numbers suppressed" if report.public else ""))
     return render("scorecard.html.j2", report.provenance, report.scorecard.title, subtitle, sections=sections,
-                  comparators=[COMPARATORS[s] for s in used], public=report.public, rag_bar=rag_bar(counts))
+                  comparators=[COMPARATORS[s] for s in used], public=report.public, rag_bar=rag_bar(counts),
+                  rag_words=rag_words(counts))
 
 
 def _cell(row: Any, unit: str) -> dict[str, str]:
