@@ -9,7 +9,6 @@ from caseboard.store import Store
 from caseboard.web import accounts as acc
 from caseboard.web.app import create_app
 from caseboard.web.audit import search
-
 from caseboard.web.testing import csrf_of, sign_in
 
 

@@ -16,7 +16,8 @@ router = APIRouter()
 api = APIRouter(prefix="/api", tags=["administration"])
 
 
-def _search(request: Request, text: str | None, username: str | None, action: str | None) -> tuple[User, list[dict[str, Any]]]:
+def _search(request: Request, text: str | None, username: str | None,
+            action: str | None) -> tuple[User, list[dict[str, Any]]]:
     user, board = require_user(request), board_of(request)
     if user.role != "admin":
         deny(request, user, "audit log", "only administrators search the audit log")

@@ -7,7 +7,7 @@ makes one account per role over the loaded county and prints them (what ``casebo
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +18,7 @@ from caseboard.store import DEFAULT_DB, open_store
 console = Console()
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="CASEBOARD_DB",
                  help=f"Database: a file for the embedded default (default {DEFAULT_DB}) or a postgresql:// URL."),
 ]
@@ -35,6 +35,19 @@ def print_accounts(accounts: list[tuple[str, str, str, str]], out: Console = con
     out.print(table)
 
 
+def announce_demo(db: str, out: Console = console) -> list[tuple[str, str, str, str]]:
+    """Make the demo accounts in ``db`` and print them: what ``caseboard demo`` calls before serving."""
+    from caseboard.web.accounts import create_demo_accounts
+
+    store = open_store(db)
+    try:
+        accounts = create_demo_accounts(store)
+    finally:
+        store.close()
+    print_accounts(accounts, out)
+    return accounts
+
+
 def serve(db: DbOption = None,
           host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000) -> None:
@@ -48,10 +61,10 @@ def serve(db: DbOption = None,
 def add(username: Annotated[str, typer.Argument(help="The user name to sign in with.")],
         role: Annotated[str, typer.Option(help="social_worker, team_manager, head_of_service, performance, qa, "
                                                "director, member, inspector or admin.")],
-        worker: Annotated[Optional[str], typer.Option(help="Worker id (a social worker's caseload).")] = None,
-        team: Annotated[Optional[str], typer.Option(help="Team id (a team manager's team).")] = None,
-        area: Annotated[Optional[str], typer.Option(help="Area id (a head of service's area).")] = None,
-        name: Annotated[Optional[str], typer.Option(help="Name shown on the pages.")] = None,
+        worker: Annotated[str | None, typer.Option(help="Worker id (a social worker's caseload).")] = None,
+        team: Annotated[str | None, typer.Option(help="Team id (a team manager's team).")] = None,
+        area: Annotated[str | None, typer.Option(help="Area id (a head of service's area).")] = None,
+        name: Annotated[str | None, typer.Option(help="Name shown on the pages.")] = None,
         db: DbOption = None) -> None:
     """Create an account, or reset its password, role and scope."""
     from caseboard.web.accounts import ensure_tables, set_user
@@ -72,17 +85,11 @@ def add(username: Annotated[str, typer.Argument(help="The user name to sign in w
 @users.command("demo")
 def demo(db: DbOption = None) -> None:
     """One account per role over the loaded county, with new random passwords, printed."""
-    from caseboard.web.accounts import create_demo_accounts
-
-    store = open_store(db)
     try:
-        accounts = create_demo_accounts(store)
+        announce_demo(db or str(DEFAULT_DB))
     except ValueError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
-    finally:
-        store.close()
-    print_accounts(accounts)
 
 
 def register(app: typer.Typer) -> None:

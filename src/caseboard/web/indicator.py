@@ -15,9 +15,9 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from caseboard.indicators.schedules import RULES
 from caseboard.indicators.framework import Indicator
 from caseboard.indicators.registry import registry
+from caseboard.indicators.schedules import RULES
 from caseboard.web.accounts import User
 from caseboard.web.auth import address, board_of, deny, require_user
 from caseboard.web.board import Board

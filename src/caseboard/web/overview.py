@@ -53,7 +53,7 @@ def authority_model(board: Board, user: User, as_at: dt.date) -> dict[str, Any]:
 
 def _work_counts(frame: pl.DataFrame, user: User) -> list[dict[str, Any]]:
     """Overdue and due-this-week items by kind (aggregates: small numbers suppressed for members)."""
-    tally: Counter[tuple[str, str]] = Counter(zip(frame["item"].to_list(), frame["status"].to_list()))
+    tally: Counter[tuple[str, str]] = Counter(zip(frame["item"].to_list(), frame["status"].to_list(), strict=True))
     items = sorted({item for item, _ in tally})
     return [{"item": i, "overdue": count(tally[(i, "overdue")], user), "due": count(tally[(i, "due")], user)}
             for i in items]
