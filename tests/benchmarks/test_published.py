@@ -71,3 +71,33 @@ def test_compare_command_prints_published_figures() -> None:
     assert result.output.splitlines()[1].startswith("lac_rate_per_10k,,2024,68.0,69.0,50.0,60.5,")
     bad = CliRunner().invoke(app, ["compare", "--la", "Norfolk", "--code", "lac_visits_on_time"])
     assert bad.exit_code == 2
+
+
+def test_compare_command_puts_the_authoritys_own_figure_beside_the_published_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import typer
+
+    from caseboard.cli_compare import register
+    from caseboard.indicators.example_data import in_care
+    from caseboard.indicators.fixtures import load_tables
+    from caseboard.store import open_store
+
+    db = tmp_path / "county.duckdb"
+    store = open_store(db)
+    try:
+        load_tables(store, {"lac_episodes": in_care("A", "2024-06-01") + in_care("B", "2025-01-10")
+                            + in_care("C", "2023-02-01", ceased=("2024-12-01", "E11"))})
+    finally:
+        store.close()
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)
+    result = CliRunner().invoke(app, ["compare", "--la", "926", "--as-at", "2025-03-31", "--code", "lac_open",
+                                      "--code", "lac_rate_per_10k", "--format", "json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r for r in json.loads(result.output)}
+    assert rows["lac_open"]["caseboard"] == 2 and rows["lac_open"]["year"] == 2025
+    assert rows["lac_open"]["la_published"] == 1069  # Norfolk, 31 March 2025
+    # 2 children per 10,000 of Norfolk's 171,830 (mid-2024), not the default population.
+    assert rows["lac_rate_per_10k"]["caseboard"] == pytest.approx(2 / 171_830 * 10_000)
