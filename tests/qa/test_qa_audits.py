@@ -49,6 +49,14 @@ def test_an_audit_end_to_end_with_free_text_stored_as_given(county: Store) -> No
     assert shown["question_id"].to_list() == ["voice", "assessment_timely", "drift", "themes"]  # template order
     assert stats.action_completion(county, D(2025, 5, 1)).select("actions", "done", "done_on_time").row(0) == (
         1, 1, 1)
+    child = a["child_id"]
+    assert audits.for_child(county, child).select("audit_id", "status", "overall_grade").rows() == [
+        (audit_id, "fed_back", 3)]
+    themes = stats.themes(county).select("question_id", "question", "answers", "mean_grade", "no_pct").rows()
+    assert themes[:2] == [("voice", "Are the child's wishes, feelings and lived experience recorded and do they "
+                                    "shape the plan?", 1, 3.0, None),
+                          ("drift", "Is there evidence of drift or delay for the child?", 1, None, 0.0)]
+    assert stats.audit_progress(county, D(2025, 5, 1)).rows() == [("QX", 1, 1, 1, 0)]
 
 
 def test_critically_inadequate_alerts_team_manager_and_head_of_service(county: Store) -> None:

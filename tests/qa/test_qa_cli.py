@@ -38,7 +38,7 @@ def test_qa_sample_and_summary(tmp_path: Path) -> None:
     summary = runner.invoke(app, ["qa", "summary", "--as-at", "2025-03-31", "--format", "json", "--db", str(db)])
     assert summary.exit_code == 0, summary.output
     parts = json.loads(summary.output)
-    assert set(parts) == {"grades", "themes", "actions", "moderation", "feedback", "risk",
+    assert set(parts) == {"grades", "themes", "audit_progress", "actions", "moderation", "feedback", "risk",
                           "quality_beside_volume"}
     assert {r["group"] for r in parts["quality_beside_volume"]} == {"North", "South"}
     chosen = runner.invoke(app, ["qa", "summary", "--as-at", "2025-03-31", "--format", "json", "--by", "team",

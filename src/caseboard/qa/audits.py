@@ -42,6 +42,14 @@ def audit(store: Store, audit_id: int) -> dict[str, Any]:
     return frame.row(0, named=True)
 
 
+def for_child(store: Store, child_id: str) -> pl.DataFrame:
+    """Every audit of one child, newest first (what the child's timeline shows beside the record)."""
+    ensure_qa_schema(store)
+    return read(store, "SELECT audit_id, programme_id, template_id, template_version, auditor_id, due_date, "
+                       "status, overall_grade, critical, completed_date, summary FROM qa_audits WHERE child_id = ? "
+                       "ORDER BY created_at DESC, audit_id DESC", (child_id,))
+
+
 def _update(store: Store, audit_id: int, **values: Any) -> None:
     values["updated_at"] = now()
     names = list(values)

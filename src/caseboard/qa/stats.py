@@ -21,6 +21,7 @@ from caseboard.indicators.attribution import UNALLOCATED
 from caseboard.qa import feedback, risk
 from caseboard.qa.grades import GRADES
 from caseboard.qa.schema import ensure_qa_schema, read
+from caseboard.qa.templates import template
 from caseboard.store import Store
 
 Level = Literal["authority", "area", "team", "worker"]
@@ -83,16 +84,35 @@ def themes(store: Store) -> pl.DataFrame:
     """Per question: how often answered, the mean grade (1 best, 4 worst), the share graded inadequate and the
     share answered 'no'; worst first, so the findings' themes lead."""
     ensure_qa_schema(store)
-    frame = read(store, "SELECT a.template_id, x.question_id, x.grade, x.answer FROM qa_audit_answers x "
-                        "JOIN qa_audits a ON a.audit_id = x.audit_id")
+    frame = read(store, "SELECT a.template_id, a.template_version, x.question_id, x.grade, x.answer "
+                        "FROM qa_audit_answers x JOIN qa_audits a ON a.audit_id = x.audit_id")
+    texts: dict[tuple[str, str], str] = {}
+    for template_id, version in frame.select("template_id", "template_version").unique().sort(
+            "template_version").iter_rows():  # the latest version's wording wins
+        texts.update({(template_id, q): v["text"]
+                      for q, v in template(store, template_id, version).questions().items()})
     graded = pl.col("grade").is_not_null()
     yes_no = pl.col("answer").is_in(["yes", "no"])
-    return (frame.group_by("template_id", "question_id").agg(
+    frame = frame.with_columns(pl.Series("question", [texts.get(k) for k in frame.select(
+        "template_id", "question_id").iter_rows()], dtype=pl.Utf8))
+    return (frame.group_by("template_id", "question_id", "question").agg(
         pl.len().alias("answers"),
         pl.col("grade").mean().round(2).alias("mean_grade"),
         _pct((pl.col("grade") == 4).sum(), graded.sum()).alias("inadequate_pct"),
         _pct((pl.col("answer") == "no").sum(), yes_no.sum()).alias("no_pct"),
     ).sort(["mean_grade", "no_pct"], descending=True, nulls_last=True))
+
+
+def audit_progress(store: Store, as_at: dt.date) -> pl.DataFrame:
+    """Per auditor: audits assigned, completed (graded), fed back, and not graded by their due date."""
+    ensure_qa_schema(store)
+    frame = read(store, "SELECT auditor_id, status, due_date, completed_date FROM qa_audits")
+    graded = pl.col("completed_date").is_not_null() & (pl.col("completed_date") <= as_at)
+    return frame.group_by("auditor_id").agg(
+        pl.len().alias("assigned"), graded.sum().alias("completed"),
+        (pl.col("status") == "fed_back").sum().alias("fed_back"),
+        (~graded & (pl.col("due_date") < as_at)).sum().alias("overdue"),
+    ).sort("auditor_id")
 
 
 def action_completion(store: Store, as_at: dt.date, level: Level = "team") -> pl.DataFrame:
@@ -196,6 +216,7 @@ def summary(store: Store, as_at: dt.date, level: Literal["area", "team"] = "area
     return {
         "grades": grades_by(store, level, "month"),
         "themes": themes(store),
+        "audit_progress": audit_progress(store, as_at),
         "actions": action_completion(store, as_at, level),
         "moderation": moderation_agreement(store),
         "feedback": feedback_results(store),
