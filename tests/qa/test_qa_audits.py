@@ -53,8 +53,8 @@ def test_an_audit_end_to_end_with_free_text_stored_as_given(county: Store) -> No
     assert audits.for_child(county, child).select("audit_id", "status", "overall_grade").rows() == [
         (audit_id, "fed_back", 3)]
     themes = stats.themes(county).select("question_id", "question", "answers", "mean_grade", "no_pct").rows()
-    assert themes[:2] == [("voice", "Are the child's wishes, feelings and lived experience recorded and do they "
-                                    "shape the plan?", 1, 3.0, None),
+    voice = "Are the child's wishes, feelings and lived experience recorded and do they shape the plan?"
+    assert themes[:2] == [("voice", voice, 1, 3.0, None),
                           ("drift", "Is there evidence of drift or delay for the child?", 1, None, 0.0)]
     assert stats.audit_progress(county, D(2025, 5, 1)).rows() == [("QX", 1, 1, 1, 0)]
 
