@@ -118,6 +118,31 @@ def test_a_team_manager_finds_who_is_overdue_a_visit_and_why_in_three_clicks(
     page.close()
 
 
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(e => !(e.id && document.querySelector(`label[for="${e.id}"]`))).map(e => e.name)"""
+
+
+def test_pages_are_keyboard_and_tablet_friendly(browser: object, server: str, accounts: dict,
+                                                county_store: Store) -> None:
+    """WCAG 2.2 basics checked in the browser: a skip link first in the tab order, a label for every field,
+    one h1, the page's language; and no sideways scrolling of the page at tablet width (wide tables scroll
+    inside their own box)."""
+    username, password, _, _ = accounts["head_of_service"]
+    area = county_store.scalar("SELECT area_id FROM web_users WHERE username = ?", (username,))
+    page = signed_in_page(browser, server, username, password)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    for path in ("/", f"/areas/{area}", "/my-work", "/indicators/lac_visits_on_time", "/sign-in"):
+        page.goto(f"{server}{path}")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content", path
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.locator("h1").count() == 1 and page.evaluate("document.documentElement.lang") == "en"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.goto(f"{server}/areas/{area}")
+    shot(page, "8-area-tablet")
+    page.close()
+
+
 def test_a_social_worker_is_refused_another_teams_child(browser: object, server: str, accounts: dict,
                                                        app: FastAPI, county_store: Store) -> None:
     username, password, _, _ = accounts["social_worker"]
