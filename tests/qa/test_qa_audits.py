@@ -98,6 +98,18 @@ def test_moderation_agreement_by_auditor_hand_computed(county: Store) -> None:
     assert got == [("A1", 3, 1, 2, 33.3, 66.7), ("A2", 1, 1, 1, 100.0, 100.0), ("All", 4, 2, 3, 50.0, 75.0)]
 
 
+def test_moderation_sample_takes_each_auditor_reproducibly(county: Store) -> None:
+    cases = _audits(county, ["A1", "A2"])  # 13 cases: A1 gets 7, A2 gets 6
+    for audit_id in cases["audit_id"].to_list()[:-1]:  # the last one is not graded yet
+        audits.complete(county, audit_id, 3, on=D(2025, 4, 8))
+    pid = int(cases["programme_id"][0])
+    chosen = audits.choose_for_moderation(county, pid, per_auditor=2, seed=5)
+    by = dict(cases.select("audit_id", "auditor_id").iter_rows())
+    assert sorted(by[a] for a in chosen) == ["A1", "A1", "A2", "A2"]
+    assert chosen == audits.choose_for_moderation(county, pid, per_auditor=2, seed=5)
+    assert len(audits.choose_for_moderation(county, pid, per_auditor=10, seed=5)) == 12
+
+
 def test_grades_by_area_and_month(county: Store) -> None:
     cases = _audits(county, ["QX"])
     north = cases.filter(pl.col("area_id") == "N")["audit_id"].to_list()

@@ -9,11 +9,11 @@ The data and logic layer; the web application builds its QA pages on these funct
   auditors assigned with a due date, own team excluded unless allowed), ``sample_cases``; ``cohorts.SELECTORS``
   lists the random, targeted and cohort selections.
 * ``audits``: ``record_conversation``, ``record_answers``, ``complete`` (a critical finding alerts the team
-  manager and head of service), ``record_feedback``, ``add_action``/``complete_action``, ``moderate``,
-  ``alerts``/``acknowledge``, ``set_head_of_service``.
+  manager and head of service), ``record_feedback``, ``add_action``/``complete_action``,
+  ``choose_for_moderation``, ``moderate``, ``alerts``/``acknowledge``, ``set_head_of_service``, ``for_child``.
 * ``risk``: ``rate``, ``history``, ``current`` (red first).
 * ``feedback``: ``respond`` (a form version, child, team, channel).
-* ``stats``: ``grades_by``, ``themes``, ``action_completion``, ``moderation_agreement``, ``feedback_results``,
+* ``stats``: ``grades_by``, ``themes``, ``audit_progress``, ``action_completion``, ``moderation_agreement``, ``feedback_results``,
   ``risk_summary``, ``quality_beside_volume``, ``summary``.
 
 Free text is stored exactly as given; escaping it is the page's job when it is shown. Roles, scopes and the

@@ -160,6 +160,19 @@ def moderate(store: Store, audit_id: int, *, moderator: str, overall: int | str,
     return mid
 
 
+def choose_for_moderation(store: Store, programme_id: int, *, per_auditor: int, seed: int) -> list[int]:
+    """A reproducible moderation sample: ``per_auditor`` graded audits of each auditor in the programme (all of
+    them if fewer), chosen by ``sha256(seed:audit_id)`` like case samples, so every auditor's grading is
+    checked and agreement can be reported per auditor."""
+    from caseboard.qa.sampling import draw_key
+
+    graded = read(store, "SELECT audit_id, auditor_id FROM qa_audits WHERE programme_id = ? "
+                         "AND overall_grade IS NOT NULL", (programme_id,))
+    keyed = graded.with_columns(pl.Series("k", [draw_key(seed, str(a)) for a in graded["audit_id"]], dtype=pl.Utf8))
+    chosen = keyed.sort("auditor_id", "k").group_by("auditor_id", maintain_order=True).head(per_auditor)
+    return sorted(chosen["audit_id"].to_list())
+
+
 def set_head_of_service(store: Store, area_id: str, person_id: str, name: str | None = None) -> None:
     ensure_qa_schema(store)
     with store.transaction():
