@@ -17,13 +17,16 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Literal
 
 import polars as pl
 
 from caseboard.calendar import add_months
 from caseboard.indicators.attribution import Organisation, attributed, group_columns
 from caseboard.indicators.derived import DERIVATIONS, TABLE_PREFIX, Q
-from caseboard.indicators.engine import LEVELS, Level, Row, _empty_tables, _no_data, _rows, prepare, query_for
+from caseboard.indicators.engine import (
+    LEVELS, Level, Row, _empty_tables, _no_data, _rows, evaluate, prepare, query_for,
+)
 from caseboard.indicators.registry import registry
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
 from caseboard.indicators.sql import DATES, KEY, for_dialect, lit, over_dates, run
@@ -79,15 +82,26 @@ class _Keyed:
             self.store.execute(f"DROP TABLE IF EXISTS {SERIES_PREFIX}{name}")
 
 
+Method = Literal["auto", "dates_as_column", "date_by_date"]
+
+
 def series(store: Store, days: Sequence[dt.date], *, levels: Sequence[Level] = ("authority",),
            codes: Sequence[str] | None = None, settings: Settings = DEFAULT_SETTINGS,
-           prepared: bool = False) -> dict[dt.date, list[Row]]:
+           prepared: bool = False, method: Method = "auto") -> dict[dt.date, list[Row]]:
     """Every chosen indicator at every chosen level at each of ``days``: for each date, the rows
     ``evaluate(store, day, levels=levels, codes=codes)`` gives (period measures over the reporting year to
-    that date)."""
+    that date).
+
+    ``method``: ``dates_as_column`` runs each query once for all dates (see the module docstring);
+    ``date_by_date`` calls ``evaluate`` per date. ``auto`` takes the first on DuckDB, where planning is the
+    cost it saves, and the second on PostgreSQL, whose planning is cheap but which runs a lateral query date by
+    date with a generic plan (no date constants to estimate from), slower than a plan per date.
+    """
     if not prepared:
         prepare(store, settings)
     days = list(dict.fromkeys(days))
+    if method == "date_by_date" or (method == "auto" and store.dialect != "duckdb"):
+        return {d: evaluate(store, d, levels=levels, codes=codes, settings=settings, prepared=True) for d in days}
     chosen = [registry().get(c) for c in codes] if codes else list(registry())
     empty = _empty_tables(store, (t for ind in chosen for t in ind.requires))
     authority_only = list(levels) == ["authority"]
