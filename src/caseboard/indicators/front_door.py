@@ -56,6 +56,8 @@ REFERRAL_RATE = Indicator(
     source="DfE Children in need statistics: referrals, rate per 10,000 children aged under 18 (ONS mid-year "
            "estimates); rulebook 1.2, §9",
     units_sql=_referrals, requires=("referrals",), attribution="event", settings_used=("population_0_17",),
+    notes="The rate is of the period asked for (by default the reporting year to date), not annualised: compare "
+          "it with the DfE's yearly rates at 31 March.",
     examples=(
         Example("Five referrals in a population of 10,000 children is 5.0 per 10,000.",
                 {"referrals": [{"child_id": c, "referral_date": "2024-06-01"} for c in "ABCDE"]},

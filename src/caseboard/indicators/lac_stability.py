@@ -91,9 +91,11 @@ LAC_LONG_TERM = Indicator(
 
 def _missing(q: Q) -> str:
     return f"""
-    SELECT p.child_id, COUNT(m.start_date) > 0 AS in_numerator, COUNT(m.start_date) AS missing_episodes
-    FROM (SELECT DISTINCT child_id FROM ({periods(q)}) lp
-          WHERE NOT short_break AND period_start <= {q.last} AND (period_end IS NULL OR period_end >= {q.first})) p
+    SELECT p.child_id, COUNT(m.start_date) > 0 AS in_numerator, COUNT(m.start_date) AS missing_episodes,
+           MAX(p.event_date) AS event_date
+    FROM (SELECT child_id, MAX(LEAST(COALESCE(period_end, {q.last}), {q.last})) AS event_date FROM ({periods(q)}) lp
+          WHERE NOT short_break AND period_start <= {q.last} AND (period_end IS NULL OR period_end >= {q.first})
+          GROUP BY child_id) p
     LEFT JOIN missing_episodes m ON m.child_id = p.child_id AND m.kind = 'M'
      AND m.start_date >= {q.first} AND m.start_date <= {q.last}
     GROUP BY p.child_id"""
@@ -108,7 +110,8 @@ LAC_MISSING = Indicator(
     denominator="Children looked after at any time in the period.",
     source=f"{CLA_STATS}: children who went missing during the year (903 Missing table); {MISSING_GUIDANCE}; "
            "rulebook 5.3.3",
-    units_sql=_missing, requires=("lac_episodes",), target=10, green=10, amber=12,
+    units_sql=_missing, requires=("lac_episodes",), attribution="event", target=10, green=10, amber=12,
+    notes="A child is placed in the team that held the case on the last day they were looked after in the period.",
     examples=(
         Example("Of two children looked after in the year, A went missing once.",
                 {"lac_episodes": in_care("A", "2024-01-01") + in_care("B", "2024-01-01"),
