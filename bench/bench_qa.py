@@ -42,7 +42,7 @@ def reset_qa(store: object) -> None:
 
 def work_the_sample(store: object, sample_id: int, today: dt.date) -> None:
     """What the QA officers would record: grades in the seed's proportions (10% good, 52% RI, 38% inadequate),
-    moderation of one in six, an action per inadequate case, some feedback and risk ratings."""
+    moderation of three audits per auditor, an action per inadequate case, some feedback and risk ratings."""
     from caseboard.qa import audits, feedback, risk, sampling
 
     rng = random.Random(2013)
@@ -56,13 +56,15 @@ def work_the_sample(store: object, sample_id: int, today: dt.date) -> None:
                                coaching="Impact statement")
         if grade == 4:
             audits.add_action(store, audit_id, "Revise the plan", owner="TM", due=today + dt.timedelta(days=14))  # type: ignore[arg-type]
-        if n % 6 == 0:
-            audits.moderate(store, audit_id, moderator="MOD", overall=min(4, grade + rng.choice([0, 0, 1])),  # type: ignore[arg-type]
-                            on=today)
         risk.rate(store, child, rng.choice("RAG"), rater="TM", on=today, team_id=team)  # type: ignore[arg-type]
         if n % 3 == 0:
             feedback.respond(store, "feedback-pathway-plan", {"has_copy": rng.choice(["yes", "no"])},  # type: ignore[arg-type]
                              received_on=today, child_id=child, team_id=team)
+    programme = int(cases["programme_id"][0])
+    for audit_id in audits.choose_for_moderation(store, programme, per_auditor=3, seed=2013):  # type: ignore[arg-type]
+        first = audits.audit(store, audit_id)["overall_grade"]  # type: ignore[arg-type]
+        audits.moderate(store, audit_id, moderator="MOD", overall=min(4, first + rng.choice([0, 0, 1])),  # type: ignore[arg-type]
+                        on=today)
 
 
 def run(store: object, today: dt.date, label: str) -> None:
@@ -82,7 +84,8 @@ def run(store: object, today: dt.date, label: str) -> None:
                                      due_date=today + dt.timedelta(days=28), size=60, seed=21)
         cases = sampling.sample_cases(store, sid)  # type: ignore[arg-type]
         print(f"sample 60 stratified by area and team ({attempt}): {time.perf_counter() - start:.2f} s "
-              f"({cases.height} cases, {cases['area_id'].n_unique()} areas, {cases['team_id'].n_unique()} teams; "
+              f"({cases.height} cases, {cases['area_id'].drop_nulls().n_unique()} areas, "
+              f"{cases['team_id'].drop_nulls().n_unique()} teams, {cases['team_id'].null_count()} held by no team; "
               "target < 1 s)")
     start = time.perf_counter()
     sid = sampling.create_sample(store, pid, as_at=today, auditors=auditors,  # type: ignore[arg-type]

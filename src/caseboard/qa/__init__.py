@@ -13,8 +13,8 @@ The data and logic layer; the web application builds its QA pages on these funct
   ``choose_for_moderation``, ``moderate``, ``alerts``/``acknowledge``, ``set_head_of_service``, ``for_child``.
 * ``risk``: ``rate``, ``history``, ``current`` (red first).
 * ``feedback``: ``respond`` (a form version, child, team, channel).
-* ``stats``: ``grades_by``, ``themes``, ``audit_progress``, ``action_completion``, ``moderation_agreement``, ``feedback_results``,
-  ``risk_summary``, ``quality_beside_volume``, ``summary``.
+* ``stats``: ``grades_by``, ``themes``, ``audit_progress``, ``action_completion``, ``moderation_agreement``,
+  ``feedback_results``, ``risk_summary``, ``quality_beside_volume``, ``summary``.
 
 Free text is stored exactly as given; escaping it is the page's job when it is shown. Roles, scopes and the
 audit log are the web application's: these functions take the acting person's id where a record names one.
