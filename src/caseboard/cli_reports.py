@@ -19,6 +19,7 @@ import typer
 from caseboard.cli_indicators import DbOption, _date, _open, console
 
 if TYPE_CHECKING:
+    from caseboard.indicators.settings import Settings
     from caseboard.reports.definition import Scorecard
     from caseboard.reports.imported import Figure
 
@@ -38,6 +39,9 @@ Out = Annotated[Path, typer.Option("--out", help="The file to write (for pack: t
 Fmt = Annotated[Optional[ReportFormat], typer.Option("--format", help="html, pdf or xlsx (default: from --out).")]
 ScorecardFile = Annotated[Optional[Path], typer.Option(
     "--scorecard", help="A scorecard definition (YAML); default: the children's social care scorecard.")]
+La = Annotated[Optional[str], typer.Option(
+    "--la", help="The authority's DfE code (e.g. 926): its name, child population and the published England, "
+                 "region and statistical-neighbour figures as comparators.")]
 Figures = Annotated[Optional[Path], typer.Option(
     "--figures", help="Imported aggregate figures and comparators (CSV: code, period, value[, series]).")]
 
@@ -66,10 +70,23 @@ def _inputs(scorecard: Path | None, figures: Path | None) -> tuple[Scorecard, li
         raise typer.Exit(2) from None
 
 
+def _settings(la: str | None, day: dt.date) -> Settings:
+    from caseboard.indicators.settings import DEFAULT_SETTINGS
+    from caseboard.reports.comparators import authority_settings
+
+    if la is None:
+        return DEFAULT_SETTINGS
+    try:
+        return authority_settings(la, day)
+    except KeyError as exc:
+        console.print(f"[red]--la {la}: {exc.args[0]}[/red]")
+        raise typer.Exit(2) from None
+
+
 @report_app.command("scorecard")
 def scorecard(out: Out, as_at: AsAt = None, fmt: Fmt = None, public: Annotated[bool, typer.Option(
         "--public", help="Suppress counts of 1 to 5 (DfE style) for publication.")] = False,
-        scorecard_file: ScorecardFile = None, figures: Figures = None, db: DbOption = None) -> None:
+        scorecard_file: ScorecardFile = None, figures: Figures = None, la: La = None, db: DbOption = None) -> None:
     """The scorecard: RAG key, target, previous, direction of travel, comparators, trend."""
     from caseboard.reports.pack import write_scorecard
     from caseboard.reports.scorecard import build_scorecard
@@ -78,7 +95,8 @@ def scorecard(out: Out, as_at: AsAt = None, fmt: Fmt = None, public: Annotated[b
     card, figs = _inputs(scorecard_file, figures)
     store = _open(db)
     try:
-        report = build_scorecard(store, day, scorecard=card, figures=figs, public=public)
+        report = build_scorecard(store, day, scorecard=card, figures=figs, public=public, la_code=la,
+                                 settings=_settings(la, day))
     finally:
         store.close()
     write_scorecard(report, chosen, out)
@@ -107,7 +125,7 @@ def surgery(area: Annotated[str, typer.Option("--area", help="The area (id or na
 
 
 @report_app.command("pack")
-def pack(out: Out, as_at: AsAt = None, scorecard_file: ScorecardFile = None, figures: Figures = None,
+def pack(out: Out, as_at: AsAt = None, scorecard_file: ScorecardFile = None, figures: Figures = None, la: La = None,
          fmt: Annotated[Optional[list[ReportFormat]], typer.Option(
              "--format", help="Only these formats (repeatable; default html, pdf and xlsx).")] = None,
          db: DbOption = None) -> None:
@@ -119,7 +137,8 @@ def pack(out: Out, as_at: AsAt = None, scorecard_file: ScorecardFile = None, fig
     store = _open(db)
     try:
         formats = [f.value for f in fmt] if fmt else [f.value for f in ReportFormat]
-        files = write_pack(store, day, out, scorecard=card, figures=figs, formats=formats)
+        files = write_pack(store, day, out, scorecard=card, figures=figs, formats=formats, la_code=la,
+                           settings=_settings(la, day))
     finally:
         store.close()
     console.print(f"{len(files)} files written to {files[-1].parent}")

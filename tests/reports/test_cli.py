@@ -18,7 +18,7 @@ trend_months: 2
 sections:
   - heading: Looked-after children
     measures:
-      - {code: lac_open, frequency: M}
+      - {code: lac_rate_per_10k, frequency: M}
       - {code: lac_visits_on_time, frequency: M}
 """
 
@@ -62,7 +62,7 @@ def test_the_month_s_pack(county, tmp_path: Path) -> None:  # type: ignore[no-un
     card.write_text(CARD)
     result = CliRunner().invoke(_app(), ["report", "pack", "--db", store.url, "--as-at", today.isoformat(),
                                          "--scorecard", str(card), "--out", str(tmp_path / "packs"),
-                                         "--format", "html", "--format", "xlsx"])  # PDFs: tested elsewhere
+                                         "--format", "html", "--format", "xlsx", "--la", "926"])  # PDFs: tested elsewhere
     assert result.exit_code == 0, result.output
     folder = tmp_path / "packs" / today.isoformat()
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -74,3 +74,5 @@ def test_the_month_s_pack(county, tmp_path: Path) -> None:  # type: ignore[no-un
     for f in manifest["files"]:
         assert hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest() == f["sha256"]
     assert "c = suppressed" in (folder / "scorecard-public.html").read_text()
+    page = (folder / "scorecard.html").read_text()
+    assert "Norfolk, as at 31 March 2026" in page and "Statistical neighbours" in page

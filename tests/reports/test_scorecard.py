@@ -225,3 +225,26 @@ def test_charts_draw_gaps_for_missing_points_and_nothing_for_no_points() -> None
     counts = {"green": 5, "amber": 5, "red": 1, "no target": 7}
     assert rag_words(counts) == "5 green, 5 amber, 1 red, 7 no target"
     assert rag_bar(counts).count("<rect") == 4
+
+
+def test_published_comparators_for_an_authority(county, custom) -> None:  # type: ignore[no-untyped-def]
+    from caseboard.benchmarks.published import comparison
+    from caseboard.reports.comparators import authority_settings, published_figures
+
+    store, today = county
+    figures = published_figures(["lac_rate_per_10k", "lac_open", "cp_reviews_on_time"], "926", today)
+    assert {f.code for f in figures} == {"lac_rate_per_10k"}  # counts and unpublished measures: none
+    published = comparison("lac_rate_per_10k", "926", 2025)
+    assert {(f.series, f.period, f.end, f.value) for f in figures} == {
+        ("england", "2024-25", D(2025, 3, 31), published["england"]),
+        ("region", "2024-25", D(2025, 3, 31), published["region"]),
+        ("neighbours", "2024-25", D(2025, 3, 31), published["neighbours_mean"])}
+    settings = authority_settings("926", today)
+    assert settings.authority_name == "Norfolk"
+    card_path, figures_path = custom
+    report = build_scorecard(store, today, scorecard=load_scorecard(card_path), figures=read_figures(figures_path),
+                             la_code="926", settings=settings)
+    lac = {line.measure.code: line for line in report.lines}["lac_open"]
+    assert lac.comparisons["england"].value == 70  # the council's own import wins over the published figure
+    assert report.authority == "Norfolk"
+    assert report.provenance.settings["comparators"] == "DfE published statistics for LA 926"

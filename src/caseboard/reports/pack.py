@@ -55,14 +55,14 @@ def slug(text: str) -> str:
 
 
 def write_pack(store: Store, as_at: dt.date, out_dir: Path, *, scorecard: Scorecard | None = None,
-               figures: Sequence[Figure] = (), formats: Sequence[str] = FORMATS,
+               figures: Sequence[Figure] = (), formats: Sequence[str] = FORMATS, la_code: str | None = None,
                settings: Settings = DEFAULT_SETTINGS) -> list[Path]:
     """The month's set of reports in ``out_dir/<as_at>/`` (see the module docstring); returns the files."""
     folder = out_dir / as_at.isoformat()
     written = []
     for public in (False, True):
         report = build_scorecard(store, as_at, scorecard=scorecard, figures=figures, public=public,
-                                 settings=settings)
+                                 la_code=la_code, settings=settings)
         for fmt in formats:
             if public and fmt == "xlsx":
                 continue  # the public version is published as a page and a PDF; the workbook is for staff

@@ -141,11 +141,16 @@ def _hide(p: Point, unit: str) -> Point:
 
 
 def build_scorecard(store: Store, as_at: dt.date, *, scorecard: Scorecard | None = None,
-                    figures: Sequence[Figure] = (), public: bool = False,
+                    figures: Sequence[Figure] = (), public: bool = False, la_code: str | None = None,
                     settings: Settings = DEFAULT_SETTINGS) -> ScorecardReport:
-    """Every measure of ``scorecard`` (the default children's social care one) as at ``as_at``."""
+    """Every measure of ``scorecard`` (the default children's social care one) as at ``as_at``; ``la_code``
+    adds the DfE's published England / region / neighbour figures as comparators (``reports.comparators``)."""
     card = scorecard or load_scorecard()
     figures = list(figures)
+    if la_code:
+        from caseboard.reports.comparators import with_published
+
+        figures = with_published(figures, [m.code for m in card.measures if m.source == "caseboard"], la_code, as_at)
     prepare(store, settings)
     engine = [m for m in card.measures if m.source == "caseboard"]
     trend = trend_days(as_at, max(card.trend_months, 1))
@@ -181,5 +186,6 @@ def build_scorecard(store: Store, as_at: dt.date, *, scorecard: Scorecard | None
     used = tuple(s for s in COMPARATORS if any(f.series == s for f in figures))
     prov = provenance(store, settings, as_at=as_at.isoformat(), scorecard=f"{card.source} ({card.digest[:12]})",
                       public="yes" if public else "no",
-                      figures=f"{len(figures)} imported figures" if figures else "none imported")
+                      figures=f"{len(figures)} imported figures" if figures else "none imported",
+                      **({"comparators": f"DfE published statistics for LA {la_code}"} if la_code else {}))
     return ScorecardReport(card, as_at, tuple(sections), prov, public, settings.authority_name, used)
