@@ -155,3 +155,12 @@ def test_no_route_edits_or_deletes_audit_entries_and_the_openapi_document_lists_
     assert {"/api/overview", "/api/teams/{team_id}", "/api/children/{child_id}", "/api/my-work",
             "/api/indicators/{code}", "/api/audit"} <= set(spec["paths"])
     assert not [p for p in spec["paths"] if not p.startswith("/api/")]
+
+
+def test_unknown_children_are_refused_to_scoped_roles_and_not_found_for_the_authority(
+        client_for: Clients, county_store: Store) -> None:
+    assert client_for("director").get("/api/children/no-such-child").status_code == 404
+    assert client_for("social_worker").get("/api/children/no-such-child").status_code == 403  # no existence leak
+    assert client_for("director").get("/teams/NO-SUCH-TEAM").status_code == 404
+    assert search(county_store, text="child no-such-child", action="view_child").height == 0
+    assert client_for("director").get("/api/overview", params={"as_at": "2026-02-30"}).status_code == 400

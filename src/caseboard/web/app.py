@@ -115,5 +115,7 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     app = create_app(db, secure_cookies=host not in LOOPBACK)
+    print("Working out today's figures and worklists ...", flush=True)
+    app.state.board.warm()
     print(f"Caseboard is at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -167,6 +167,12 @@ class Board:
                     out[name] = frame
             return out
 
+    def warm(self) -> None:
+        """Compute the default date's figures and worklist now, so the first person to sign in does not wait."""
+        day = self.default_as_at()
+        self.scorecard(day)
+        self.worklist(day)
+
     def audit(self, action: audit.Action, **fields: Any) -> None:
         with self.lock:
             audit.record(self.store, action, **fields)

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from caseboard.calendar import age_on
@@ -42,7 +42,7 @@ def child_model(board: Board, user: User, child_id: str, as_at: dt.date) -> dict
         for r in allocations.sort("start_date", descending=True).iter_rows(named=True)]
     due = board.worklist(as_at).filter(pl.col("child_id") == child_id)
     return {
-        "as_at": as_at, "child_id": child_id,
+        "as_at": as_at, "child_id": child_id, "known": bool(tables),
         "person": {k: v for k, v in person.items() if k not in ("load_id", "source_file", "source_row")},
         "age": age_on(dob, as_at) if dob else None,
         "holder": board.holder(child_id, as_at),
@@ -59,9 +59,12 @@ def _child(request: Request, child_id: str, as_at: str | None) -> dict[str, Any]
     if not may_see_child(user, board.holder(child_id, day)):
         deny(request, user, f"child {child_id}", "child outside the user's scope" if user.sees_children
              else "this role sees aggregates only")
+    model = child_model(board, user, child_id, day)
+    if not model["known"]:
+        raise HTTPException(404, f"No records about a child {child_id}.")  # only authority-wide roles get here
     board.audit("view_child", username=user.username, role=user.role, target=f"child {child_id}",
                 detail=f"{request.method} {request.url.path} as at {day}", address=address(request))
-    return child_model(board, user, child_id, day)
+    return model
 
 
 def work_model(board: Board, user: User, as_at: dt.date, *, team: str | None = None, area: str | None = None,

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 import polars as pl
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from caseboard.indicators.attribution import UNALLOCATED
@@ -96,7 +96,7 @@ def group_model(board: Board, user: User, as_at: dt.date, level: str, group_id: 
 def _area(request: Request, area_id: str, as_at: str | None) -> tuple[User, dict[str, Any]]:
     user, board = require_user(request), board_of(request)
     if area_id not in board.organisation().areas:
-        deny(request, user, f"area {area_id}", "no such area")
+        raise HTTPException(404, f"There is no area {area_id}.")  # areas are not confidential
     if not may_see_area(user, area_id):
         deny(request, user, f"area {area_id}", "outside the user's scope")
     return user, group_model(board, user, board.as_at(as_at), "area", area_id)
@@ -106,7 +106,7 @@ def _team(request: Request, team_id: str, as_at: str | None) -> tuple[User, dict
     user, board = require_user(request), board_of(request)
     team = board.organisation().teams.get(team_id)
     if team is None:
-        deny(request, user, f"team {team_id}", "no such team")
+        raise HTTPException(404, f"There is no team {team_id}.")
     if not may_see_team(user, team_id, team["area_id"]):
         deny(request, user, f"team {team_id}", "outside the user's scope")
     return user, group_model(board, user, board.as_at(as_at), "team", team_id)
