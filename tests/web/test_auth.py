@@ -92,3 +92,18 @@ def test_forms_without_the_sessions_csrf_token_are_refused_and_logged(app: FastA
     assert client.post("/sign-out", data={"csrf_token": before}).status_code == 403
     assert client.post("/sign-out", data={"csrf_token": after}, follow_redirects=False).status_code == 303
     assert client.get("/api/overview").status_code == 401
+
+
+def test_signing_out_ends_the_session_on_the_server_not_only_in_the_browser(app: FastAPI,
+                                                                             county_store: Store) -> None:
+    acc.set_user(county_store, "leaver", "twelve chars at least", "director")
+    client, thief = TestClient(app), TestClient(app)
+    assert sign_in(client, "leaver", "twelve chars at least").status_code == 303
+    thief.cookies.set("caseboard_session", client.cookies["caseboard_session"])
+    assert thief.get("/api/indicators").status_code == 200
+    client.post("/sign-out", data={"csrf_token": csrf_of(client.get("/").text)})
+    assert thief.get("/api/indicators").status_code == 401
+    # A password reset ends sessions too.
+    assert sign_in(client, "leaver", "twelve chars at least").status_code == 303
+    acc.set_user(county_store, "leaver", "a new long password", "director")
+    assert client.get("/api/indicators").status_code == 401

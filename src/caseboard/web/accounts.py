@@ -54,7 +54,7 @@ HASHER = PasswordHasher()
 USERS_DDL = """CREATE TABLE IF NOT EXISTS web_users (
   username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, display_name TEXT,
   worker_id TEXT, team_id TEXT, area_id TEXT, failed_attempts BIGINT NOT NULL DEFAULT 0,
-  locked_until TIMESTAMP, created_at TIMESTAMP NOT NULL)"""
+  locked_until TIMESTAMP, created_at TIMESTAMP NOT NULL, session_epoch BIGINT DEFAULT 0)"""
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ def now() -> dt.datetime:
 
 def ensure_tables(store: Store) -> None:
     store.execute(USERS_DDL)
+    # Sessions carry the epoch they began in; raising it ends them all (sign-out, password reset), so a copied
+    # cookie stops working on the server, not only in the browser that signed out (OWASP Session Management).
+    store.execute("ALTER TABLE web_users ADD COLUMN IF NOT EXISTS session_epoch BIGINT DEFAULT 0")
 
 
 def _check(role: str, worker_id: str | None, team_id: str | None, area_id: str | None) -> None:
@@ -101,18 +104,32 @@ def set_user(store: Store, username: str, password: str, role: str, *, display_n
     _check(role, worker_id, team_id, area_id)
     if len(password) < 12:
         raise ValueError("passwords need at least 12 characters (NCSC: length over complexity)")
+    epoch = store.scalar("SELECT session_epoch FROM web_users WHERE username = ?", (username,))
     store.execute("DELETE FROM web_users WHERE username = ?", (username,))
     store.execute(
         "INSERT INTO web_users (username, password_hash, role, display_name, worker_id, team_id, area_id, "
-        "failed_attempts, locked_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?)",
-        (username, HASHER.hash(password), role, display_name or username, worker_id, team_id, area_id, now()))
+        "failed_attempts, locked_until, created_at, session_epoch) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)",
+        (username, HASHER.hash(password), role, display_name or username, worker_id, team_id, area_id, now(),
+         0 if epoch is None else int(epoch) + 1))  # a reset ends the account's sessions
     return User(username, role, display_name or username, worker_id, team_id, area_id)
 
 
-def get_user(store: Store, username: str) -> User | None:
-    frame = store.query("SELECT username, role, display_name, worker_id, team_id, area_id FROM web_users "
-                        "WHERE username = ?", (username,))
-    return User(*frame.row(0)) if frame.height else None
+def get_user(store: Store, username: str, epoch: int | None = None) -> User | None:
+    """The account, if it exists (and, given ``epoch``, if sessions of that epoch are still current)."""
+    frame = store.query("SELECT username, role, display_name, worker_id, team_id, area_id, session_epoch "
+                        "FROM web_users WHERE username = ?", (username,))
+    if not frame.height or (epoch is not None and frame["session_epoch"][0] != epoch):
+        return None
+    return User(*frame.row(0)[:6])
+
+
+def session_epoch(store: Store, username: str) -> int:
+    return int(store.scalar("SELECT session_epoch FROM web_users WHERE username = ?", (username,)) or 0)
+
+
+def end_sessions(store: Store, username: str) -> None:
+    """End every session of the account (see :func:`ensure_tables`)."""
+    store.execute("UPDATE web_users SET session_epoch = session_epoch + 1 WHERE username = ?", (username,))
 
 
 SignIn = Literal["ok", "wrong", "locked"]

@@ -1,6 +1,7 @@
 """Sessions, CSRF protection, sign-in and sign-out.
 
-The session is a cookie signed with the application's secret (itsdangerous), holding only the user name and the
+The session is a cookie signed with the application's secret (itsdangerous), holding only the user name, the
+account's session epoch (signing out or a password reset raises it, ending every copy of the cookie) and the
 session's CSRF token; it is HttpOnly (scripts cannot read it), SameSite=Lax (not sent with cross-site form
 posts) and Secure whenever the application is served beyond this machine (OWASP Session Management Cheat
 Sheet). It expires after :data:`SESSION_SECONDS` of inactivity. Every form carries the session's CSRF token and
@@ -72,12 +73,13 @@ def session(request: Request) -> dict[str, Any]:
 
 
 def current_user(request: Request) -> User | None:
-    username = session(request).get("user")
-    if not username:
+    data = session(request)
+    username, epoch = data.get("user"), data.get("epoch")
+    if not username or not isinstance(epoch, int):
         return None
     board = board_of(request)
     with board.lock:
-        user = accounts.get_user(board.store, username)
+        user = accounts.get_user(board.store, username, epoch)
     request.state.user = user  # for the page template's header
     return user
 
@@ -131,7 +133,9 @@ def sign_in(request: Request, username: str = Form(""), password: str = Form("")
                  "administrator." if outcome == "locked" else "The user name or password is not right.")
         return page(request, "sign_in.html", title="Sign in", next=_safe_next(next), error=error,
                     username=username, status_code=200)
-    request.state.session = {"user": user.username, "csrf": secrets.token_urlsafe(32)}
+    with board.lock:
+        epoch = accounts.session_epoch(board.store, user.username)
+    request.state.session = {"user": user.username, "epoch": epoch, "csrf": secrets.token_urlsafe(32)}
     board.audit("sign_in", username=user.username, role=user.role, address=address(request))
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -141,6 +145,9 @@ def sign_out(request: Request, csrf_token: str = Form("")) -> Response:
     user = current_user(request)
     check_csrf(request, csrf_token, user)
     if user is not None:
-        board_of(request).audit("sign_out", username=user.username, role=user.role, address=address(request))
+        board = board_of(request)
+        with board.lock:
+            accounts.end_sessions(board.store, user.username)
+        board.audit("sign_out", username=user.username, role=user.role, address=address(request))
     request.state.session = {"csrf": secrets.token_urlsafe(32)}
     return RedirectResponse("/sign-in", status_code=303)
