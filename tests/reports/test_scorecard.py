@@ -235,6 +235,7 @@ def test_published_comparators_for_an_authority(county, custom) -> None:  # type
     figures = published_figures(["lac_rate_per_10k", "lac_open", "cp_reviews_on_time"], "926", today)
     assert {f.code for f in figures} == {"lac_rate_per_10k"}  # counts and unpublished measures: none
     published = comparison("lac_rate_per_10k", "926", 2025)
+    assert all(f.note.startswith(published["source"]) for f in figures)
     assert {(f.series, f.period, f.end, f.value) for f in figures} == {
         ("england", "2024-25", D(2025, 3, 31), published["england"]),
         ("region", "2024-25", D(2025, 3, 31), published["region"]),
@@ -248,3 +249,8 @@ def test_published_comparators_for_an_authority(county, custom) -> None:  # type
     assert lac.comparisons["england"].value == 70  # the council's own import wins over the published figure
     assert report.authority == "Norfolk"
     assert report.provenance.settings["comparators"] == "DfE published statistics for LA 926"
+    default = build_scorecard(store, today, scorecard=replace(load_scorecard(), trend_months=1), la_code="926")
+    rate = {line.measure.code: line for line in default.lines}["lac_rate_per_10k"]
+    assert rate.comparisons["neighbours"].value == published["neighbours_mean"]
+    html = scorecard_html(default)
+    assert "Notes on the comparators" in html and published["caveat"][:40] in html

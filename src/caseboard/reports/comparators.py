@@ -5,8 +5,8 @@ published equivalent (``benchmarks.published.MAPPINGS``) gets the England, regio
 (plain mean, as the DfE's LAIT tool shows) figures of the latest published reporting year that has ended by the
 as-at date, as :class:`~caseboard.reports.imported.Figure` rows, so they travel the same road as comparators a
 council imports itself. The council's own imported comparators win over these for the same measure and series
-(it may hold a newer release). Each comparison's caveat (what differs between the DfE's count and Caseboard's)
-is kept with the figure's period label's measure in ``benchmarks.published``.
+(it may hold a newer release). What differs between each DfE count and Caseboard's (the caveat) is declared
+with the mapping in ``benchmarks.published.MAPPINGS``; the report lists it under the tables.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def published_figures(codes: Iterable[str], la_code: str, as_at: dt.date) -> lis
         for series, key in SERIES_KEYS:
             if found[key] is not None:
                 out.append(Figure(code, series, f"{year - 1}-{year % 100:02d}", dt.date(year, 3, 31),
-                                  float(found[key])))
+                                  float(found[key]), f"{found['source']}, {year - 1}-{year % 100:02d}: "
+                                                     f"{found['caveat']}"))
     return out
 
 

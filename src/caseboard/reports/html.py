@@ -70,12 +70,13 @@ def scorecard_html(report: ScorecardReport) -> str:
         for r, line in zip(rows, lines):
             r["comparisons"] = [c for c, s in zip(r["comparisons"], line.comparisons) if s in used]
         sections.append((heading, rows))
+    notes = {line.measure.title: f.note for line in report.lines for f in line.comparisons.values() if f and f.note}
     counts = Counter(line.rag for line in report.lines)
     subtitle = (f"{report.authority}, as at {report.as_at:%d %B %Y}"
                 + (" — public version: small numbers suppressed" if report.public else ""))
     return render("scorecard.html.j2", report.provenance, report.scorecard.title, subtitle, sections=sections,
                   comparators=[COMPARATORS[s] for s in used], public=report.public, rag_bar=rag_bar(counts),
-                  rag_words=rag_words(counts))
+                  rag_words=rag_words(counts), notes=sorted(notes.items()))
 
 
 def _cell(row: Any, unit: str) -> dict[str, str]:

@@ -44,6 +44,7 @@ class Figure:
     period: str
     end: dt.date
     value: float
+    note: str = ""  # where a comparator comes from and how it differs (published statistics)
 
 
 def period_end(period: str) -> dt.date:
