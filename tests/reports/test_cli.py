@@ -71,6 +71,7 @@ def test_the_month_s_pack(county, tmp_path: Path) -> None:  # type: ignore[no-un
     assert len([n for n in names if n.startswith("surgery-")]) == 2 * 6  # six areas, two formats
     assert "surgery-norwich.xlsx" in names and "surgery-king-s-lynn-west-norfolk.html" in names
     assert manifest["built_from"]["load_ids"] == [1]
+    assert manifest["scorecard"]["public"] == "no" and manifest["scorecard"]["authority"] == "Norfolk"
     for f in manifest["files"]:
         assert hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest() == f["sha256"]
     assert "c = suppressed" in (folder / "scorecard-public.html").read_text()

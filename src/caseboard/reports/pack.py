@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
@@ -60,9 +59,11 @@ def write_pack(store: Store, as_at: dt.date, out_dir: Path, *, scorecard: Scorec
     """The month's set of reports in ``out_dir/<as_at>/`` (see the module docstring); returns the files."""
     folder = out_dir / as_at.isoformat()
     written = []
+    settings_used: dict[str, object] = {}
     for public in (False, True):
         report = build_scorecard(store, as_at, scorecard=scorecard, figures=figures, public=public,
                                  la_code=la_code, settings=settings)
+        settings_used = settings_used or dict(report.provenance.settings)
         for fmt in formats:
             if public and fmt == "xlsx":
                 continue  # the public version is published as a page and a PDF; the workbook is for staff
@@ -77,7 +78,7 @@ def write_pack(store: Store, as_at: dt.date, out_dir: Path, *, scorecard: Scorec
         "as_at": as_at.isoformat(),
         "built_from": {"load_ids": list(data.provenance.load_ids), "latest_load_finished":
                        data.provenance.built_at.isoformat(), "settings_digest": data.provenance.settings_digest},
-        "scorecard": asdict(report.provenance)["settings"],
+        "scorecard": settings_used,
         "files": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
                   for p in written],
     }
