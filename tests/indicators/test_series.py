@@ -48,6 +48,16 @@ def test_dates_become_columns_and_different_queries_stay_apart() -> None:
         "CROSS JOIN LATERAL (SELECT * FROM t WHERE d <= cb_dates.p0 AND e >= cb_dates.p1) AS u")
 
 
+def test_a_date_written_many_times_is_one_column() -> None:
+    [(indices, sql)] = over_dates(["SELECT DATE '2025-01-31' AS a, DATE '2024-04-01' AS b, DATE '2025-01-31' AS c",
+                                   "SELECT DATE '2025-02-28' AS a, DATE '2024-04-01' AS b, DATE '2025-02-28' AS c"])
+    assert sql == ("SELECT cb_dates.cb_key, u.* FROM (VALUES (0, DATE '2025-01-31', DATE '2024-04-01'), "
+                   "(1, DATE '2025-02-28', DATE '2024-04-01')) AS cb_dates(cb_key, p0, p1) CROSS JOIN LATERAL "
+                   "(SELECT cb_dates.p0 AS a, cb_dates.p1 AS b, cb_dates.p0 AS c) AS u")
+    assert over_dates(["SELECT 1", "SELECT 1"])[0][1] == (
+        "SELECT cb_dates.cb_key, u.* FROM (VALUES (0), (1)) AS cb_dates(cb_key) CROSS JOIN LATERAL (SELECT 1) AS u")
+
+
 def test_month_ends_run_up_to_the_date() -> None:
     assert month_ends(dt.date(2025, 3, 31), 3) == [dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 3, 31)]
     assert month_ends(dt.date(2024, 3, 15), 2) == [dt.date(2024, 1, 31), dt.date(2024, 2, 29)]

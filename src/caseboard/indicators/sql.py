@@ -178,10 +178,15 @@ def over_dates(sqls: Sequence[str]) -> list[tuple[list[int], str]]:
         literals.append(parts[1::2])
     out = []
     for template, indices in groups.items():
-        n = len(template) - 1
-        body = template[0] + "".join(f"{DATES}.p{i}{template[i + 1]}" for i in range(n))
-        rows = ", ".join("(" + ", ".join([str(k)] + [f"DATE '{d}'" for d in literals[k]]) + ")" for k in indices)
-        columns = ", ".join([KEY] + [f"p{i}" for i in range(n)])
+        # One column per distinct run of values: the as-at date written ten times is one column, not ten (the
+        # engine correlates on every column the query names, and joins and partitions by all of them).
+        distinct: dict[tuple[str, ...], int] = {}
+        position = [distinct.setdefault(tuple(literals[k][i] for k in indices), len(distinct))
+                    for i in range(len(template) - 1)]
+        body = template[0] + "".join(f"{DATES}.p{position[i]}{part}" for i, part in enumerate(template[1:]))
+        rows = ", ".join("(" + ", ".join([str(k)] + [f"DATE '{d}'" for d in values]) + ")"
+                         for k, values in zip(indices, zip(*distinct) if distinct else [()] * len(indices)))
+        columns = ", ".join([KEY] + [f"p{i}" for i in range(len(distinct))])
         out.append((indices, f"SELECT {DATES}.{KEY}, u.* FROM (VALUES {rows}) AS {DATES}({columns}) "
                              f"CROSS JOIN LATERAL ({body}) AS u"))
     return out
