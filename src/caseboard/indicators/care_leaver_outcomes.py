@@ -14,7 +14,7 @@ from collections.abc import Callable
 from caseboard.indicators.derived import Q, care_leavers, looked_after
 from caseboard.indicators.example_data import in_care
 from caseboard.indicators.framework import Example, Indicator
-from caseboard.indicators.schedules import pathway_plans
+from caseboard.indicators.schedules import eligible_pathway_plans, pathway_plans
 from caseboard.indicators.sql import add_months, in_list
 
 D = dt.date
@@ -117,23 +117,24 @@ def _by_16y3m(q: Q) -> str:
     return f"""
     SELECT child_id, COALESCE(done_date <= on_time_until, FALSE) AS in_numerator, record_start AS sixteenth,
            due_date, done_date
-    FROM ({pathway_plans(q)}) s WHERE seq = 1 AND due_date <= {q.at}"""
+    FROM (SELECT * FROM ({pathway_plans(q)}) leavers UNION ALL SELECT * FROM ({eligible_pathway_plans(q)}) eligible) s
+    WHERE seq = 1 AND due_date <= {q.at}"""
 
 
 PATHWAY_16Y3M = Indicator(
     code="pathway_plan_by_16y3m", title="Pathway plans in place by 16 years 3 months", family=FAMILY, unit="%",
     higher_is_better=True, kind="as_at",
-    population="Relevant and former relevant care leavers under 21 at the date (as pathway_plan_authorised_6m) who "
-               "are at least 16 years 3 months old.",
+    population="Young people entitled to a pathway plan at the date and at least 16 years 3 months old: eligible "
+               "children (looked after at 16 or 17, recorded entitlement) and relevant and former relevant care "
+               "leavers under 21 (as pathway_plan_authorised_6m).",
     numerator="Those whose first pathway plan (authorised or reviewed) is dated on or before 16 years 3 months "
               "(one made from 15 counts).",
-    denominator="Relevant and former relevant care leavers aged at least 16 years 3 months.",
+    denominator="Eligible, relevant and former relevant young people aged at least 16 years 3 months.",
     source="CPPCR 2010 (SI 2010/959) regs 42-43: needs assessment within 3 months of 16, pathway plan as soon as "
            "possible after; rulebook 6.2.1-6.2.2 (the 16y3m KPI is a convention, K)",
     units_sql=_by_16y3m, requires=("care_leavers",), schedule="pathway_plan",
+    notes="Schedules pathway_plan (care leavers) and pathway_plan_eligible (eligible children) share the rule.",
     settings_used=("pathway_plan_categories", "care_leaver_max_age"), target=90, green=90, amber=80,
-    notes="Eligible children (still looked after) are not in the pathway-plan schedule, whose population is the "
-          "care leavers of setting pathway_plan_categories; their plans are reviewed with the care plan.",
     examples=(
         Example("Born 1 June 2007: 16 years 3 months is 1 September 2023; A's plan that day is in time, B's on 2 "
                 "September is not.",
@@ -146,11 +147,15 @@ PATHWAY_16Y3M = Indicator(
                            _leaver("D", "2009-03-01", "relevant")),
                  "pathway_plans": [{"child_id": "A", "plan_date": "2022-05-01", "kind": "authorised"}]},
                 as_at=AT, numerator=1, denominator=2),
-        Example("The first plan is what counts: B's plan was late, and reviews since then do not change it.",
-                {**_tables(_leaver("B", "2007-06-01", "relevant")),
+        Example("Eligible children, still looked after, count too: G's plan on 15 August 2024 was before 16 years 3 "
+                "months (1 September). The first plan is what counts: B's was late, and reviews since do not change "
+                "it.",
+                {**_tables(_leaver("B", "2007-06-01", "relevant"), _leaver("G", "2008-06-01")),
+                 "lac_episodes": in_care("G", "2023-01-01"),
                  "pathway_plans": [{"child_id": "B", "plan_date": d, "kind": "review"}
-                                   for d in ("2023-10-01", "2024-03-01", "2024-09-01")]},
-                as_at=AT, numerator=0, denominator=1),
+                                   for d in ("2023-10-01", "2024-03-01", "2024-09-01")]
+                 + [{"child_id": "G", "plan_date": "2024-08-15", "kind": "authorised"}]},
+                as_at=AT, numerator=1, denominator=2),
     ),
 )
 

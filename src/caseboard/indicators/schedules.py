@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from caseboard.indicators.derived import Q, care_leavers, periods, placements
+from caseboard.indicators.derived import Q, care_leavers, looked_after, periods, placements
 from caseboard.indicators.sql import Choice, Interval, Rule, add_months, in_list, lit
 
 COLUMNS = ("child_id", "item", "rule", "record_start", "record_end", "seq", "clock_start", "due_date",
@@ -139,6 +139,7 @@ LAC_FIRST_REVIEW, LAC_SECOND_REVIEW, LAC_LATER_REVIEWS = (
     Interval(20, "working_days"), Interval(3, "months"), Interval(6, "months"))
 LAC_FIRST_VISIT, LAC_VISITS, LAC_LONG_TERM_VISITS = Interval(7, "days"), Interval(42, "days"), Interval(3, "months")
 IHA = Interval(20, "working_days")
+PATHWAY_PLAN_BY = Interval(3, "months")  # after the 16th birthday: the needs assessment, then the plan
 HEALTH_UNDER_5, HEALTH_5_PLUS = Interval(6, "months"), Interval(12, "months")
 
 
@@ -254,7 +255,7 @@ def pathway_plans(q: Q, current: bool = False) -> str:
     Regs 2010 reg 7; rulebook 6.2.2-6.2.3). An authorisation or a review both count."""
     every = Interval(q.settings.pathway_plan_review_months, "months")
     records = f"SELECT child_id, record_start, CAST(NULL AS DATE) AS record_end FROM ({care_leavers(q)}) c"
-    return chain(q, item="'pathway_plan'", records=records, first=Interval(3, "months"), then=every,
+    return chain(q, item="'pathway_plan'", records=records, first=PATHWAY_PLAN_BY, then=every,
                  window_start=add_months("r.record_start", -12),
                  events="SELECT child_id, plan_date AS event_date FROM pathway_plans",
                  rule=RULES["pathway_plan"], current=current)
@@ -297,6 +298,28 @@ def dental(q: Q, current: bool = False) -> str:
                  rule=RULES["dental"], current=current)
 
 
+def eligible_pathway_plans(q: Q, current: bool = False) -> str:
+    """Eligible children (looked after at 16 or 17, with a recorded leaving-care entitlement): one item, the first
+    pathway plan, due at 16 years 3 months (CPPCR 2010 regs 42-43; rulebook 6.2.2); a plan from 15 counts. It is
+    then reviewed with the care plan (reg 43), so nothing further is due here; once they leave care their plans
+    are in :func:`pathway_plans`."""
+    start = "CAST(c.dob + INTERVAL 16 YEAR AS DATE)"
+    return f"""
+    {_select("'pathway_plan'", RULES["pathway_plan"])} FROM (
+      SELECT x.child_id, x.record_start, CAST(NULL AS DATE) AS record_end, 1 AS seq, x.record_start AS clock_start,
+             x.due_date, x.due_date AS on_time_until, MIN(p.plan_date) AS done_date
+      FROM (
+        SELECT l.child_id, {start} AS record_start, {PATHWAY_PLAN_BY.due(start)} AS due_date
+        FROM care_leavers l JOIN children c ON c.child_id = l.child_id
+        WHERE l.eligibility IN ('eligible', 'relevant', 'former_relevant') AND c.dob IS NOT NULL
+          AND {start} <= {q.at} AND CAST(c.dob + INTERVAL 18 YEAR AS DATE) > {q.at}
+          AND l.child_id IN (SELECT child_id FROM ({looked_after(q)}) la)
+      ) x LEFT JOIN pathway_plans p ON p.child_id = x.child_id AND p.plan_date <= {q.at}
+       AND p.plan_date >= {add_months("x.record_start", -12)}
+      GROUP BY x.child_id, x.record_start, x.due_date
+    ) y"""
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A named schedule and the family of work it belongs to."""
@@ -318,6 +341,7 @@ SCHEDULES: dict[str, Schedule] = {s.name: s for s in (
     Schedule("health", health, "looked after"),
     Schedule("dental", dental, "looked after"),
     Schedule("pep", peps, "looked after"),
+    Schedule("pathway_plan_eligible", eligible_pathway_plans, "looked after"),
     Schedule("pathway_plan", pathway_plans, "care leavers"),
 )}
 
