@@ -220,12 +220,12 @@ def demo(
 
 
 def _serve(db: str, host: str, port: int) -> None:
-    try:
-        from caseboard.web.app import serve as run_server
-    except ImportError:
-        console.print("The web application is not part of this build yet; the data is loaded in "
-                      f"{db}. Try `caseboard loads --db {db}`.")
-        return
+    """Make the demo accounts (one per role, printed) and serve the web application on the loaded county."""
+    from caseboard.web.app import serve as run_server
+    from caseboard.web.cli import announce_demo
+
+    announce_demo(db)
+    console.print(f"Open http://{host}:{port}/ and sign in with one of the accounts above (Ctrl+C stops).")
     run_server(db, host=host, port=port)
 
 

@@ -97,7 +97,10 @@ def stitch(batch: Batch) -> int:
         if frame.height == 0:
             continue
         t = TABLES_BY_NAME[name]
-        ranked = frame.join(rank, on="source_file", how="left").sort(["__year", "__file", "source_row"], nulls_last=False)
+        # a workbook's records name "<file> [<sheet>]": rank them by their file
+        ranked = (frame.with_columns(pl.col("source_file").str.replace(r" \[[^\]]*\]$", "").alias("__base"))
+                  .join(rank.rename({"source_file": "__base"}), on="__base", how="left")
+                  .sort(["__year", "__file", "source_row"], nulls_last=False))
         if name == "children":
             data = [c.name for c in t.columns if c.name not in t.key]
             merged = ranked.group_by(list(t.key), maintain_order=True).agg(
@@ -119,7 +122,16 @@ def stitch(batch: Batch) -> int:
                 batch.quarantine.append({"file": rec["source_file"], "row": rec["source_row"], "table": name,
                                          "raw": {k: None if v is None else str(v) for k, v in rec.items()
                                                  if not k.startswith("__")}})
-        kept = ranked.unique(subset=list(t.key), keep="last", maintain_order=True)
+        # Within one collection year, sources complement each other (the CIN census has no "child seen"; Annex A
+        # has it): a value given fills one not given. A later collection year replaces the record whole, because
+        # a later return may rightly empty a field (an episode reopened has no end date any more).
+        clean = ranked.filter(~((pl.len().over(in_file) > 1)
+                                & (pl.col("source_row") != pl.col("source_row").max().over(in_file))))
+        data = [c.name for c in t.columns if c.name not in t.key]
+        kept = (clean.group_by(list(t.key) + ["__year"], maintain_order=True)
+                .agg([pl.col(c).drop_nulls().last().alias(c) for c in data]
+                     + [pl.col("source_file").last(), pl.col("source_row").last()])
+                .unique(subset=list(t.key), keep="last", maintain_order=True))
         superseded += ranked.height - kept.height - earlier.height
         batch.frames[name] = kept.select(frame.columns)
     return superseded

@@ -149,3 +149,24 @@ def test_annex_a_episodes_give_way_to_the_903_episodes_of_the_same_child(store: 
     notes = [f for f in report.findings if f.rule == "summary-superseded"]
     assert [(f.file, f.severity) for f in notes] == [("annex.xlsx [List 8]", "warning")]
     assert "1 rows not used" in notes[0].expected
+
+
+def test_sources_of_one_year_complement_each_other_and_a_later_year_replaces(store: Store) -> None:
+    batch = Batch()
+    batch.files += [SourceFile("cin-2025.xml", "cin-census-xml", "6" * 64, 1, 2025, 1),
+                    SourceFile("annex.xlsx", "annex-a", "7" * 64, 1, 2025, 1),
+                    SourceFile("cin-2026.xml", "cin-census-xml", "8" * 64, 1, 2026, 1)]
+    batch.add("assessments", canonicalise("assessments", pl.DataFrame(
+        {"child_id": ["C1", "C2"], "start_date": ["2025-01-06", "2025-02-03"],
+         "authorised_date": ["2025-02-20", "2025-03-10"]}), file="cin-2025.xml", batch=batch))
+    batch.add("assessments", canonicalise("assessments", pl.DataFrame(
+        {"child_id": ["C1"], "start_date": ["2025-01-06"], "child_seen": ["Yes"]}),
+        file="annex.xlsx [List 4]", batch=batch))
+    batch.add("assessments", canonicalise("assessments", pl.DataFrame(
+        {"child_id": ["C2"], "start_date": ["2025-02-03"], "authorised_date": [None]}),
+        file="cin-2026.xml", batch=batch))
+    commit_batch(store, batch, today=TODAY)
+    stored = store.table("assessments").sort("child_id")
+    # same year: the census's authorisation and Annex A's "child seen" make one record
+    assert stored.select("child_id", "authorised_date", "child_seen").rows() == [
+        ("C1", dt.date(2025, 2, 20), True), ("C2", None, None)]  # C2: the 2026 return replaced 2025's whole
