@@ -74,3 +74,18 @@ def test_the_new_schedules_reach_the_worklists(engine_store: Store) -> None:
         ("A", "contact_decision", D(2025, 3, 28), "overdue"),
         ("C", "cin_plan_review", D(2025, 3, 31), "due"),
     ]
+
+
+def test_an_eligible_child_owes_a_pathway_plan_once_and_a_care_leaver_no_second_one(engine_store: Store) -> None:
+    load_tables(engine_store, {
+        "children": [{"child_id": "G", "dob": "2008-12-01"}, {"child_id": "H", "dob": "2008-12-01"}],
+        "care_leavers": [{"child_id": "G", "eligibility": "eligible"}, {"child_id": "H", "eligibility": "relevant"}],
+        "lac_episodes": [{"child_id": "G", "start_date": "2023-01-01", "rne": "S", "legal_status": "C2",
+                          "placement": "U6"}],  # G looked after: eligible; H never was in these records: relevant
+    })
+    items = worklist(engine_store, D(2025, 3, 31), schedules=["pathway_plan", "pathway_plan_eligible"], prepared=True)
+    # 16 years 3 months: 1 March 2025 for both, one item each
+    assert items.select("child_id", "item", "due_date", "status").sort("child_id").rows() == [
+        ("G", "pathway_plan", D(2025, 3, 1), "overdue"),
+        ("H", "pathway_plan", D(2025, 3, 1), "overdue"),
+    ]
