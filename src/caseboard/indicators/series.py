@@ -14,8 +14,11 @@ single-date ones only in where the date literals come from.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Literal
 
@@ -34,6 +37,8 @@ from caseboard.store import Store
 
 #: Materialised derivations of a series: one table per derivation, every date's rows keyed by ``cb_key``.
 SERIES_PREFIX = TABLE_PREFIX + "s_"
+#: DuckDB: the in-memory database those tables live in (see ``_Keyed``).
+SHARED_DB = "cb_series"
 
 
 def month_ends(last: dt.date, n: int) -> list[dt.date]:
@@ -50,13 +55,19 @@ class _Keyed:
     def __init__(self, store: Store, days: Sequence[dt.date], settings: Settings, skip: tuple[str, ...]) -> None:
         self.store, self.columns = store, {}
         self.tables: tuple[str, ...] = ()
+        # On DuckDB the tables go to an in-memory database every connection of the process sees (temporary
+        # tables are one connection's), so that the queries can run on two connections at once (_run_all).
+        self.shared = store.dialect == "duckdb"
+        if self.shared:
+            store.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SHARED_DB}")
         for name, build in DERIVATIONS:
             if name in skip:
                 continue
-            table = SERIES_PREFIX + name
+            table = self.table(name)
             store.execute(f"DROP TABLE IF EXISTS {table}")
             sql = self.over([build(Q(as_at=d, settings=settings, tables=self.tables)) for d in days])
-            store.execute(for_dialect(f"CREATE TEMPORARY TABLE {table} AS {sql}", store.dialect))
+            kind = "TABLE" if self.shared else "TEMPORARY TABLE"
+            store.execute(for_dialect(f"CREATE {kind} {table} AS {sql}", store.dialect))
             if store.dialect == "postgres":  # each date's query reads its rows by key; plans need statistics
                 store.execute(f"CREATE INDEX ON {table} ({KEY})")
                 store.execute(f"ANALYZE {table}")
@@ -68,18 +79,21 @@ class _Keyed:
         groups = over_dates([self._keyed(s) for s in sqls])
         return "\nUNION ALL\n".join(sql for _, sql in groups)
 
+    def table(self, name: str) -> str:
+        return f"{SHARED_DB}.{SERIES_PREFIX}{name}" if self.shared else SERIES_PREFIX + name
+
     def _keyed(self, sql: str) -> str:
         # ``Q.derived`` reads a materialised derivation as ``SELECT * FROM cb_<name>``: here, the date's rows.
         for name in self.tables:
-            table = SERIES_PREFIX + name
+            alias = SERIES_PREFIX + name
             sql = re.sub(rf"SELECT \* FROM {TABLE_PREFIX}{name}\b",
-                         f"SELECT {', '.join(self.columns[name])} FROM {table} WHERE {table}.{KEY} = {DATES}.{KEY}",
-                         sql)
+                         f"SELECT {', '.join(self.columns[name])} FROM {self.table(name)} AS {alias} "
+                         f"WHERE {alias}.{KEY} = {DATES}.{KEY}", sql)
         return sql
 
     def release(self) -> None:
         for name in self.tables:
-            self.store.execute(f"DROP TABLE IF EXISTS {SERIES_PREFIX}{name}")
+            self.store.execute(f"DROP TABLE IF EXISTS {self.table(name)}")
 
 
 Method = Literal["auto", "dates_as_column", "date_by_date"]
@@ -110,7 +124,8 @@ def series(store: Store, days: Sequence[dt.date], *, levels: Sequence[Level] = (
     keyed = _Keyed(store, days, settings, skip=("holders",) if authority_only else ()) if len(chosen) > 3 else None
     tables = keyed.tables if keyed else ()
     results: dict[str, list[list[Row]]] = {}
-    frames: dict[tuple[str, ...], dict[int, pl.DataFrame]] = {}
+    queries: dict[tuple[str, ...], str] = {}  # e.g. a count and its rate share their units
+    wanted: dict[str, tuple[str, ...]] = {}
     try:
         for ind in chosen:
             no_data = _no_data(ind, empty, levels, settings)
@@ -120,10 +135,14 @@ def series(store: Store, days: Sequence[dt.date], *, levels: Sequence[Level] = (
             points = [replace(query_for(ind, d, settings=settings), tables=tables) for d in days]
             sqls = [ind.units_sql(q) if authority_only else attributed(ind.units_sql(q), q, ind.attribution)
                     for q in points]
-            key = (*sqls, ind.attribution)
-            if key not in frames:
-                frames[key] = _by_date(store, keyed, sqls, len(days), settings, org, authority_only)
-            results[ind.code] = [_rows(ind, frames[key][k], levels, settings, org) for k in range(len(days))]
+            wanted[ind.code] = key = (*sqls, ind.attribution)
+            if key not in queries:
+                queries[key] = keyed.over(sqls) if keyed else "\nUNION ALL\n".join(s for _, s in over_dates(sqls))
+        frames = dict(zip(queries, _run_all(store, list(queries.values()))))
+        for ind in chosen:
+            if ind.code in wanted:
+                units = _by_date(frames[wanted[ind.code]], len(days), settings, org, authority_only)
+                results[ind.code] = [_rows(ind, units[k], levels, settings, org) for k in range(len(days))]
     finally:
         if keyed:
             keyed.release()
@@ -145,11 +164,31 @@ def _avoid_duckdb_bug(store: Store) -> Callable[[], None]:
     return lambda: store.execute(f"SET disabled_optimizers = {lit(before)}")
 
 
-def _by_date(store: Store, keyed: _Keyed | None, sqls: Sequence[str], n: int, settings: Settings,
-             org: Organisation, authority_only: bool) -> dict[int, pl.DataFrame]:
-    """Run one indicator's units for every date at once; the units of each date (index), with their groups."""
-    sql = keyed.over(sqls) if keyed else "\nUNION ALL\n".join(s for _, s in over_dates(sqls))
-    frame = run(store, sql).with_columns(pl.col(KEY).cast(pl.Int64))
+def _run_all(store: Store, sqls: list[str]) -> list[pl.DataFrame]:
+    """Run the series' queries. On DuckDB two at a time, each on its own connection to the same database: the
+    schedules' window functions keep one core busy at a time, so two queries use a two-core machine twice
+    over (bench/bench_indicators.py); elsewhere one after the other."""
+    con = getattr(store, "con", None)
+    if store.dialect != "duckdb" or con is None or len(sqls) < 2:
+        return [run(store, sql) for sql in sqls]
+    disabled = str(run(store, "SELECT current_setting('disabled_optimizers') AS v")["v"][0] or "")
+    local = threading.local()
+
+    def one(sql: str) -> pl.DataFrame:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()
+            local.cursor.execute(f"SET disabled_optimizers = {lit(disabled)}")
+        relation = local.cursor.sql(sql)
+        return relation.pl() if relation is not None else pl.DataFrame()
+
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(one, sqls))
+
+
+def _by_date(frame: pl.DataFrame, n: int, settings: Settings, org: Organisation,
+             authority_only: bool) -> dict[int, pl.DataFrame]:
+    """One indicator's units for every date (its query's result), split by date (index), with their groups."""
+    frame = frame.with_columns(pl.col(KEY).cast(pl.Int64))
     if authority_only:
         frame = frame.with_columns(pl.lit(settings.authority_name).alias("authority"))
     else:
