@@ -268,6 +268,7 @@ def dfe_rules(
 #: Each part of Caseboard adds its own commands (a ``register(app)`` function in its CLI module).
 COMMAND_MODULES = (
     "caseboard.cli_indicators",  # indicators, worklist
+    "caseboard.cli_compare",  # compare
     "caseboard.cli_forecast",  # forecast
     "caseboard.cli_reports",  # report ...
     "caseboard.cli_qa",  # qa ...
