@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from caseboard.store import DEFAULT_DB, Store, open_store
+from caseboard.cli_common import DbOption, console, open_db, parse_date
+from caseboard.store import DEFAULT_DB, Store
 
 app = typer.Typer(
     help="Caseboard: one true, real-time picture of a council's children's services.",
@@ -26,13 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", envvar="CASEBOARD_DB",
-                 help=f"Database: a file for the embedded default (default {DEFAULT_DB}) or a postgresql:// URL."),
-]
 
 
 @contextmanager
@@ -49,21 +42,11 @@ def progress_bar() -> Iterator[object]:
 
 
 def _store(db: str | None) -> Store:
-    try:
-        return open_store(db)
-    except Exception as exc:  # a wrong URL or a locked file: say so plainly
-        console.print(f"[red]Cannot open the database {db or DEFAULT_DB}: {exc}[/red]")
-        raise typer.Exit(1) from None
+    return open_db(db)
 
 
 def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        console.print(f"[red]{value!r} is not a date: expected yyyy-mm-dd[/red]")
-        raise typer.Exit(2) from None
+    return parse_date(value, "the date")
 
 
 @app.command()

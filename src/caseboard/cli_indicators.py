@@ -10,26 +10,18 @@ command.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from enum import Enum
 from typing import Annotated, Optional
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.markdown import Markdown
-from rich.table import Table as RichTable
 
-from caseboard.store import DEFAULT_DB, Store, open_store
-
-console = Console()
-
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", envvar="CASEBOARD_DB",
-                 help=f"Database: a file for the embedded default (default {DEFAULT_DB}) or a postgresql:// URL."),
-]
+from caseboard.cli_common import DbOption, Format, FormatOption, console
+from caseboard.cli_common import emit as _emit
+from caseboard.cli_common import open_db as _open
+from caseboard.cli_common import parse_date as _date
 
 
 class Level(str, Enum):
@@ -37,46 +29,6 @@ class Level(str, Enum):
     area = "area"
     team = "team"
     worker = "worker"
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        console.print(f"[red]{option} {value!r} is not a date: expected yyyy-mm-dd[/red]")
-        raise typer.Exit(2) from None
-
-
-def _open(db: str | None) -> Store:
-    try:
-        return open_store(db)
-    except Exception as exc:  # a wrong URL or a locked file: say so plainly
-        console.print(f"[red]Cannot open the database {db or DEFAULT_DB}: {exc}[/red]")
-        raise typer.Exit(1) from None
-
-
-def _emit(frame: pl.DataFrame, fmt: Format, title: str) -> None:
-    if fmt is Format.json:
-        typer.echo(json.dumps(frame.to_dicts(), default=str, indent=2))
-    elif fmt is Format.csv:
-        buffer = io.StringIO()
-        frame.write_csv(buffer)
-        typer.echo(buffer.getvalue(), nl=False)
-    else:
-        table = RichTable(title=title)
-        for name in frame.columns:
-            table.add_column(name)
-        for row in frame.iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
 
 
 def _shown(value: float | None, unit: str) -> str:
@@ -92,7 +44,6 @@ To = Annotated[Optional[str], typer.Option("--to", help="Period end for period m
 By = Annotated[list[Level], typer.Option("--by", help="Level(s) to break down by (repeatable).")]
 Codes = Annotated[Optional[list[str]], typer.Option("--code", help="Only these indicators (repeatable).")]
 Explain = Annotated[Optional[str], typer.Option("--explain", help="Explain one indicator and stop.")]
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
 Children = Annotated[Optional[str], typer.Option(
     "--children", help="List the children behind one indicator (one --code) in this group of the --by level "
                        "(e.g. a team's name, a worker's id, or 'Unallocated').")]
