@@ -25,29 +25,10 @@ import time
 import uuid
 from pathlib import Path
 
+from county import load_county, open_county  # noqa: E402  (bench/ is on the path when run)
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
-
-
-def load_county(store: object, scale: float) -> tuple[dt.date, str]:
-    """Generate the synthetic county and load it as one recorded load; returns its 'today' and a summary."""
-    from caseboard.indicators.fixtures import batch_from_frames
-    from caseboard.ingest import commit_batch
-
-    try:
-        from caseboard.synth import SynthConfig, generate
-    except ImportError:  # the generator is another engineer's work in progress
-        raise SystemExit("caseboard.synth is not available yet: nothing to benchmark on") from None
-    config = SynthConfig(scale=scale)
-    start = time.perf_counter()
-    frames = generate(config)
-    generated = time.perf_counter() - start
-    batch = batch_from_frames(frames, source="synthetic-county", year=config.today.year)
-    start = time.perf_counter()
-    report = commit_batch(store, batch, user="bench", today=config.today)  # type: ignore[arg-type]
-    loaded = time.perf_counter() - start
-    rows = sum(c.received for c in report.changes)
-    return config.today, f"generated in {generated:.1f} s, loaded {rows:,} records in {loaded:.1f} s ({report.status})"
 
 
 def busy() -> str:
@@ -157,19 +138,7 @@ def main() -> None:
 
     from caseboard.store import open_store
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / f"indicators-county-{args.scale}.duckdb"
-    stamp = db.with_suffix(".today")
-    if args.fresh or not stamp.exists():
-        db.unlink(missing_ok=True)
-        store = open_store(db)
-        today, summary = load_county(store, args.scale)
-        stamp.write_text(today.isoformat())
-        print(f"synthetic county (scale {args.scale}): {summary}")
-    else:
-        store = open_store(db)
-        today = dt.date.fromisoformat(stamp.read_text().strip())
-        print(f"reusing {db} (use --fresh to rebuild)")
+    store, today = open_county("indicators", args.scale, fresh=args.fresh)
     try:
         run(store, today, "DuckDB", args.per_date)
     finally:

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_indicators import load_county
+from county import load_county, open_county
 
 
 def reset_qa(store: object) -> None:
@@ -117,19 +117,7 @@ def main() -> None:
 
     from caseboard.store import open_store
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / f"qa-county-{args.scale}.duckdb"
-    stamp = db.with_suffix(".today")
-    if args.fresh or not stamp.exists():
-        db.unlink(missing_ok=True)
-        store = open_store(db)
-        today, summary = load_county(store, args.scale)
-        stamp.write_text(today.isoformat())
-        print(f"synthetic county (scale {args.scale}): {summary}")
-    else:
-        store = open_store(db)
-        today = dt.date.fromisoformat(stamp.read_text().strip())
-        print(f"reusing {db} (use --fresh to rebuild)")
+    store, today = open_county("qa", args.scale, fresh=args.fresh)
     try:
         run(store, today, "DuckDB")
     finally:

@@ -11,7 +11,6 @@ Run: .venv/bin/python bench/bench_reports.py [--scale 1.0] [--fresh]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import tempfile
 import time
@@ -28,27 +27,14 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="rebuild the county database")
     args = parser.parse_args()
 
-    from bench_indicators import load_county  # one way to build the bench county
+    from county import open_county  # the one way to build the bench county
 
     from caseboard.indicators.engine import prepare
     from caseboard.reports.pack import write_scorecard, write_surgery
     from caseboard.reports.scorecard import build_scorecard
     from caseboard.reports.surgery import build_surgery
-    from caseboard.store import open_store
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / f"reports-county-{args.scale}.duckdb"
-    stamp = db.with_suffix(".today")
-    if args.fresh or not stamp.exists():
-        db.unlink(missing_ok=True)
-        store = open_store(db)
-        today, summary = load_county(store, args.scale)
-        stamp.write_text(today.isoformat())
-        print(f"synthetic county (scale {args.scale}): {summary}")
-    else:
-        store = open_store(db)
-        today = dt.date.fromisoformat(stamp.read_text().strip())
-        print(f"reusing {db} (use --fresh to rebuild)")
+    store, today = open_county("reports", args.scale, fresh=args.fresh)
     try:
         prepare(store)  # the calendar table: built once per database, not part of a report's time
         folder = Path(tempfile.mkdtemp(prefix="caseboard-bench-reports-"))
