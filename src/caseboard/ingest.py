@@ -24,7 +24,7 @@ from caseboard.formats.read_all import read_files
 from caseboard.model.tables import TABLES
 from caseboard.stitching import prefer_detail, resolve_names, stitch
 from caseboard.store.base import Store, TableChange
-from caseboard.validation.checks import run_checks
+from caseboard.validation.checks import cross_record_checks, record_checks
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,15 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
     """Stitch, check and store a batch already read (the web upload and API push come in here too)."""
     started = started or dt.datetime.now()
     clock = clock if clock is not None else time.perf_counter()
-    resolve_names(batch, store)
-    superseded = prefer_detail(batch) + stitch(batch)
     if progress:
         progress("checking records", 0.6)
-    batch.findings.extend(run_checks(
-        batch.frames, batch.files,
+    batch.findings.extend(record_checks(batch.frames, batch.files, today=today))
+    resolve_names(batch, store)
+    superseded = prefer_detail(batch) + stitch(batch)
+    batch.findings.extend(cross_record_checks(
+        batch.frames,
         known_children=_known(store, "children", "child_id"), known_workers=_known(store, "workers", "worker_id"),
-        known_teams=_known(store, "teams", "team_id"), known_areas=_known(store, "areas", "area_id"), today=today,
+        known_teams=_known(store, "teams", "team_id"), known_areas=_known(store, "areas", "area_id"),
     ))
     report = LoadReport("checked", None, batch.files, findings=batch.findings, quarantined=len(batch.quarantine),
                         superseded=superseded)

@@ -34,20 +34,35 @@ COLLECTION_OF_FORMAT = {
 CIN_LISTS = frozenset({"referral_source", "primary_need", "closure_reason", "abuse_category", "upn_unknown"})
 
 
-def run_checks(frames: Frames, files: Iterable[SourceFile], *, known_children: set[str] | None = None,
-               known_workers: set[str] | None = None, known_teams: set[str] | None = None,
-               known_areas: set[str] | None = None, today: dt.date | None = None) -> list[Finding]:
-    """Every check over the batch; ``known_*`` are identifiers already in the store (references may point there)."""
+def record_checks(frames: Frames, files: Iterable[SourceFile], *, today: dt.date | None = None) -> list[Finding]:
+    """Checks of each record on its own: run on every record as read, before records from several sources are
+    stitched into one, so that a bad value in one source is reported even when another source gives a good one."""
     file_info = {f.path: f for f in files}
     findings: list[Finding] = []
     for check in (dates_in_order, codes_valid_for_year):
         findings.extend(check(frames, file_info))
-    findings.extend(overlapping_periods(frames))
     findings.extend(events_before_birth(frames))
     findings.extend(future_dates(frames, today or dt.date.today()))
-    findings.extend(references_resolve(frames, known_children or set(), known_workers or set(),
-                                       known_teams or set(), known_areas or set()))
     return findings
+
+
+def cross_record_checks(frames: Frames, *, known_children: set[str] | None = None,
+                        known_workers: set[str] | None = None, known_teams: set[str] | None = None,
+                        known_areas: set[str] | None = None) -> list[Finding]:
+    """Checks between records (overlaps, references): run once records are one per natural key.
+    ``known_*`` are identifiers already in the store (references may point there)."""
+    return overlapping_periods(frames) + references_resolve(
+        frames, known_children or set(), known_workers or set(), known_teams or set(), known_areas or set())
+
+
+def run_checks(frames: Frames, files: Iterable[SourceFile], *, known_children: set[str] | None = None,
+               known_workers: set[str] | None = None, known_teams: set[str] | None = None,
+               known_areas: set[str] | None = None, today: dt.date | None = None) -> list[Finding]:
+    """Every check, on frames that already hold one record per key (see :func:`record_checks` for why the
+    load runs the two kinds at different moments)."""
+    return record_checks(frames, files, today=today) + cross_record_checks(
+        frames, known_children=known_children, known_workers=known_workers, known_teams=known_teams,
+        known_areas=known_areas)
 
 
 def _findings(frame: pl.DataFrame, table: str, field: str, value_expr: pl.Expr, expected: Callable[[dict], str],
@@ -97,7 +112,8 @@ def codes_valid_for_year(frames: Frames, file_info: Mapping[str, SourceFile]) ->
             if values.height == 0:
                 continue
             for (source_file,), part in values.group_by(["source_file"], maintain_order=True):
-                info = file_info.get(source_file)  # type: ignore[arg-type]
+                # a workbook's records name "<file> [<sheet>]"
+                info = file_info.get(str(source_file).split(" [")[0]) or file_info.get(source_file)  # type: ignore[arg-type]
                 if info is None or info.collection_year is None:
                     continue
                 collection = _collection_for(info.format, column.codelist)
