@@ -146,6 +146,14 @@ class Store(ABC):
         columns = self._columns(t)
         names = [n for n, _ in columns]
         frame = frame.with_columns(pl.lit(load_id, pl.Int64).alias("load_id")).select(names)
+        if not self.scalar(f"SELECT EXISTS (SELECT 1 FROM {t.name})"):
+            # Nothing stored yet (a first load): every row is new, and there is nothing to compare or replace.
+            stage = self._stage(f"stage_{t.name}", frame, columns)
+            try:
+                self.execute(f"INSERT INTO {t.name} ({', '.join(names)}) SELECT {', '.join(names)} FROM {stage}")
+            finally:
+                self._unstage(stage)
+            return TableChange(t.name, frame.height, frame.height, 0, 0)
         stage = self._stage(f"stage_{t.name}", frame, columns)
         try:
             on = " AND ".join(f"s.{k} IS NOT DISTINCT FROM t.{k}" for k in t.key)
