@@ -38,7 +38,9 @@ def _ingest_child(source: str, db: str, queue: "mp.Queue[tuple[str, float, int, 
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     rows = sum(c.received for c in report.changes)
     workers = f"; largest reader worker {worker_kb / 1024:.0f} MB" if worker_kb else ""
-    queue.put((report.status, seconds, peak_kb, f"{rows:,} records, {len(report.findings):,} findings{workers}"))
+    phases = ", ".join(f"{name} {s:.1f} s" for name, s in report.phases.items())
+    queue.put((report.status, seconds, peak_kb,
+               f"{rows:,} records, {len(report.findings):,} findings{workers}\n    ({phases})"))
 
 
 def timed_ingest(source: Path, db: Path) -> tuple[str, float, int, str]:

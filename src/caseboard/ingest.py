@@ -44,6 +44,8 @@ class LoadReport:
     quarantined: int = 0
     superseded: int = 0
     purged: int = 0
+    #: Seconds spent in each step (reading, checking, stitching, storing), for the report and the benchmarks.
+    phases: dict[str, float] = field(default_factory=dict)
     message: str = ""
     seconds: float = 0.0
 
@@ -112,10 +114,14 @@ def ingest(store: Store, paths: list[Path], *, user: str | None = None, strict: 
     started = dt.datetime.now()
     clock = time.perf_counter()
     batch = read_files(paths, progress)
+    read_seconds = time.perf_counter() - clock
     if dfe_rules and not batch.fatal:
         add_dfe_rule_findings(batch, local_authority=local_authority, progress=progress)
-    return commit_batch(store, batch, user=user, strict=strict, check_only=check_only, today=today,
-                        progress=progress, command=command, started=started, clock=clock)
+    dfe_seconds = time.perf_counter() - clock - read_seconds
+    report = commit_batch(store, batch, user=user, strict=strict, check_only=check_only, today=today,
+                          progress=progress, command=command, started=started, clock=clock)
+    report.phases = {"reading": read_seconds, **({"DfE rules": dfe_seconds} if dfe_rules else {}), **report.phases}
+    return report
 
 
 def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict: bool = False,
@@ -127,16 +133,28 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
     clock = clock if clock is not None else time.perf_counter()
     if progress:
         progress("checking records", 0.6)
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - mark
+        mark = now
+
     batch.findings.extend(record_checks(batch.frames, batch.files, today=today))
+    lap("checking")
     resolve_names(batch, store)
     superseded = prefer_detail(batch) + stitch(batch)
+    lap("stitching")
     batch.findings.extend(cross_record_checks(
         batch.frames,
         known_children=_known(store, "children", "child_id"), known_workers=_known(store, "workers", "worker_id"),
         known_teams=_known(store, "teams", "team_id"), known_areas=_known(store, "areas", "area_id"),
     ))
+    lap("checking")
     report = LoadReport("checked", None, batch.files, findings=batch.findings, quarantined=len(batch.quarantine),
-                        superseded=superseded)
+                        superseded=superseded, phases=phases)
     errors = [f for f in batch.findings if f.severity == "error"]
     if batch.fatal:
         report.status, report.message = "rejected", (
@@ -170,6 +188,7 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
             _record(store, report, started, user, command, load_id=load_id, quarantine=batch.quarantine,
                     in_transaction=True)
             report.load_id = load_id
+        lap("storing")
     except Exception as exc:
         log.exception("load failed while storing")
         report.status, report.changes = "rejected", []
@@ -177,6 +196,7 @@ def commit_batch(store: Store, batch: Batch, *, user: str | None = None, strict:
         report.load_id = _record(store, report, started, user, command)
     if report.status == "committed":  # fresh planner statistics for what changed (PostgreSQL; issue 3)
         store.analyze([c.table for c in report.changes if c.new or c.updated])
+        lap("analysing")
     report.seconds = time.perf_counter() - clock
     if progress:
         progress("done", 1.0)

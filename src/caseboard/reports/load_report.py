@@ -21,6 +21,8 @@ def print_load_report(report: LoadReport, console: Console, *, findings_file: Pa
     colour = {"committed": "green", "rejected": "red", "checked": "cyan"}[report.status]
     title = f"Load {report.load_id}" if report.load_id else "Check"
     console.print(f"[bold]{title}[/bold]: [{colour}]{report.message}[/{colour}] ({report.seconds:.1f} s)")
+    if report.phases:
+        console.print("Time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.phases.items()))
 
     common = _common_folder([f.path for f in report.files])
     files = RichTable(title=f"Files in {common}" if common else "Files", show_lines=False)
