@@ -9,7 +9,8 @@ import pytest
 
 from caseboard.synth.config import NORFOLK
 from caseboard.synth import generate
-from caseboard.synth.england import choose, config_for, generate_england, prefixed, stack_england
+from caseboard.synth.england import (choose, config_for, generate_england, prefixed, scan_england, stack_england,
+                                     write_england)
 from caseboard.synth.published import authorities, calibration_for
 
 
@@ -68,3 +69,15 @@ def test_a_few_authorities_stack_into_national_tables(statistics: Path) -> None:
     own = prefixed(generate(config_for(alone, seed=5, reference_dir=statistics, scale=0.01, years=1)), la)
     assert own["referrals"].equals(counties[la]["referrals"])
     assert own["workers"].equals(counties[la]["workers"])
+
+
+def test_written_to_parquet_and_scanned_back(statistics: Path, tmp_path: Path) -> None:
+    paths = write_england(tmp_path, 2, seed=6, reference_dir=statistics, scale=0.01, years=1,
+                          tables=["children", "referrals"])
+    assert len(paths) == 4 and all(p.name == "data.parquet" for p in paths)
+    national = scan_england(tmp_path)
+    assert set(national) == {"children", "referrals"}
+    children = national["children"].collect()
+    assert children.columns[0] == "la_code" and children.schema["la_code"] == pl.Utf8
+    assert (children["child_id"].str.slice(0, 3) == children["la_code"]).all()
+    assert children["la_code"].n_unique() == 2

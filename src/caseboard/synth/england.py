@@ -8,13 +8,15 @@ The result is a dict per authority (keyed by the three-digit LA code) of canonic
 start with the LA code already; worker, team and area identifiers are prefixed with it here, so the frames can
 be stacked into one national table (:func:`stack_england` adds an ``la_code`` column).
 
-Memory and time, measured on the shared 2-core development machine (all 150 authorities, full scale, ten
-years): 15.1 million children, 5.0 GB of frames, nine minutes; the process peaked at 10.8 GB of memory
-including :func:`stack_england`'s national copy of every table (about 6-7 GB without it: at a quarter scale the
-frames were 1.3 GB and the peak 3.0 GB before stacking). A Norfolk-sized county alone is 50 MB of frames and
-peaks near 0.7 GB while generated. :func:`iter_england` yields one authority at a time for callers who write
-each out and keep nothing (under 2 GB at any moment); ``tables`` keeps only the tables needed; ``scale`` and
-``years`` shrink everything in proportion.
+Memory and time, measured on the shared 2-core development machine, all 150 authorities at full scale over ten
+years (11.8 million children known to services): about nine minutes of computing, and about 10 GB of memory
+held by :func:`generate_england` (polars' own count, ``estimated_size``, says 4.8 GB: it leaves out the 16 bytes
+each short string takes; the process peaked at 10.3 GB). That fits in 16 GB, but not by much, so the
+memory-conscious routes are: :func:`write_england`, which writes each authority's tables to Parquet as it is
+generated and holds one authority at a time (peak about 2 GB, for Kent, with four times Norfolk's referrals;
+:func:`scan_england` reads them back lazily); ``tables=`` to keep only what a caller needs (visits and
+allocations are half of everything); or ``scale`` and ``years``, which shrink everything in proportion. A Norfolk-sized county alone is about 100 MB in memory and
+peaks near 0.7 GB while it is generated.
 """
 
 from __future__ import annotations
@@ -77,12 +79,13 @@ def prefixed(frames: dict[str, pl.DataFrame], la_code: str) -> dict[str, pl.Data
 def iter_england(n_authorities: int = 150, seed: int = 2014, *, reference_dir: Path = REFERENCE_DIR,
                  year: int = 2025, tables: Sequence[str] | None = None, progress: Progress | None = None,
                  **options: object) -> Iterator[tuple[str, SynthConfig, dict[str, pl.DataFrame]]]:
-    """(LA code, config, frames) for each chosen authority, one at a time. ``tables`` keeps only those tables
-    (all by default); ``options`` go to every config (``scale``, ``years``, ``today``, ``imperfection``)."""
+    """(LA code, config, frames) for each chosen authority, one at a time, in LA-code order. ``tables`` keeps
+    only those tables (all by default); ``options`` go to every config (``scale``, ``years``, ``today``,
+    ``imperfection``)."""
     chosen = choose(n_authorities, seed, reference_dir, year)
     for i, la in enumerate(chosen):
         if progress:
-            progress(f"{la.la_name} ({la.la_code})", i / len(chosen))
+            progress(f"{la.la_name} ({la.la_code})", i / (len(chosen) + 1))
         cfg = config_for(la, seed, reference_dir, year, **options)
         frames = prefixed(generate(cfg), la.la_code)
         yield la.la_code, cfg, frames if tables is None else {t: frames[t] for t in tables}
@@ -93,10 +96,33 @@ def iter_england(n_authorities: int = 150, seed: int = 2014, *, reference_dir: P
 def generate_england(n_authorities: int = 150, seed: int = 2014, *, reference_dir: Path = REFERENCE_DIR,
                      year: int = 2025, tables: Sequence[str] | None = None, progress: Progress | None = None,
                      **options: object) -> dict[str, dict[str, pl.DataFrame]]:
-    """Canonical frames for each of ``n_authorities`` authorities, keyed by LA code (see the module docstring
-    for memory and time; ``tables`` keeps only the tables a caller needs)."""
-    return {la: frames for la, _, frames in iter_england(n_authorities, seed, reference_dir=reference_dir,
-                                                          year=year, tables=tables, progress=progress, **options)}
+    """Canonical frames for each of ``n_authorities`` authorities, keyed by LA code, all in memory (see the
+    module docstring for memory and time; :func:`write_england` for the Parquet route)."""
+    return {la: frames for la, _, frames in iter_england(n_authorities, seed, reference_dir=reference_dir, year=year,
+                                                          tables=tables, progress=progress, **options)}
+
+
+def write_england(out_dir: Path, n_authorities: int = 150, seed: int = 2014, *, reference_dir: Path = REFERENCE_DIR,
+                  year: int = 2025, tables: Sequence[str] | None = None, progress: Progress | None = None,
+                  **options: object) -> list[Path]:
+    """Each authority's tables written as generated, one at a time, as Parquet partitioned by authority:
+    ``<out_dir>/<table>/la_code=<code>/data.parquet``. Read them back lazily with :func:`scan_england`."""
+    written = []
+    for la, _, frames in iter_england(n_authorities, seed, reference_dir=reference_dir, year=year, tables=tables,
+                                      progress=progress, **options):
+        for name, frame in frames.items():
+            path = out_dir / name / f"la_code={la}" / "data.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(path)
+            written.append(path)
+    return written
+
+
+def scan_england(out_dir: Path) -> dict[str, pl.LazyFrame]:
+    """The national tables written by :func:`write_england`, lazily, with the ``la_code`` column first."""
+    return {d.name: pl.scan_parquet(d / "**" / "*.parquet", hive_partitioning=True,
+                                    hive_schema={"la_code": pl.Utf8}).select("la_code", pl.all().exclude("la_code"))
+            for d in sorted(out_dir.iterdir()) if d.is_dir()}
 
 
 def stack_england(counties: dict[str, dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
