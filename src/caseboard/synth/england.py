@@ -15,8 +15,8 @@ each short string takes; the process peaked at 10.3 GB). That fits in 16 GB, but
 memory-conscious routes are: :func:`write_england`, which writes each authority's tables to Parquet as it is
 generated and holds one authority at a time (peak about 2 GB, for Kent, with four times Norfolk's referrals;
 :func:`scan_england` reads them back lazily); ``tables=`` to keep only what a caller needs (visits and
-allocations are half of everything); or ``scale`` and ``years``, which shrink everything in proportion. A Norfolk-sized county alone is about 100 MB in memory and
-peaks near 0.7 GB while it is generated.
+allocations are half of everything); or ``scale`` and ``years``, which shrink everything in proportion.
+A Norfolk-sized county alone is about 100 MB in memory and peaks near 0.7 GB while it is generated.
 """
 
 from __future__ import annotations
