@@ -164,3 +164,19 @@ def test_unknown_children_are_refused_to_scoped_roles_and_not_found_for_the_auth
     assert client_for("director").get("/teams/NO-SUCH-TEAM").status_code == 404
     assert search(county_store, text="child no-such-child", action="view_child").height == 0
     assert client_for("director").get("/api/overview", params={"as_at": "2026-02-30"}).status_code == 400
+
+
+def test_the_indicator_page_has_a_month_end_trend_with_the_members_suppression(
+        app: FastAPI, client_for: Clients) -> None:
+    code = "lac_visits_on_time"
+    body = client_for("director").get(f"/api/indicators/{code}", params={"as_at": "2026-03-31"}).json()
+    trend = body["trend"]
+    assert [t["date"] for t in trend][-3:] == ["2026-01-31", "2026-02-28", "2026-03-31"] and len(trend) == 12
+    board = app.state.board
+    same_day = next(r for r in board.scorecard(board.as_at("2026-01-31")) if r.code == code and r.level == "authority")
+    assert trend[-3]["numerator"] == same_day.result.numerator
+    member = client_for("member").get(f"/api/indicators/{code}", params={"as_at": "2026-03-31"}).json()["trend"]
+    assert [m["shown"] == "c" for m in member] == [t["denominator"] in range(1, 6) or t["numerator"] in range(1, 6)
+                                                   for t in trend]
+    page = client_for("director").get(f"/indicators/{code}", params={"as_at": "2026-03-31"})
+    assert page.status_code == 200 and "<polyline" in page.text and 'id="trend"' in page.text

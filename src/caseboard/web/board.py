@@ -20,6 +20,7 @@ import polars as pl
 from caseboard.indicators.attribution import attributed_frame
 from caseboard.indicators.derived import Q
 from caseboard.indicators.engine import Row, evaluate, prepare, units
+from caseboard.indicators.series import month_ends, series
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
 from caseboard.model.tables import TABLES_BY_NAME
 from caseboard.store import Store
@@ -150,6 +151,11 @@ class Board:
             return (frame.join(codes, on="child_id", how="left")
                     .sort(["days_overdue", "due_date", "child_id"], descending=[True, False, False]))
         return self.cached(("worklist", as_at), build)
+
+    def series(self, code: str, as_at: dt.date, months: int) -> dict[dt.date, list[Row]]:
+        """One indicator for the authority at the last ``months`` month-ends up to ``as_at``."""
+        return self.cached(("series", code, as_at, months), lambda: series(
+            self.store, month_ends(as_at, months), codes=[code], settings=self.settings, prepared=True))
 
     def units(self, code: str, as_at: dt.date) -> pl.DataFrame:
         return self.cached(("units", code, as_at), lambda: units(

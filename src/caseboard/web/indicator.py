@@ -1,5 +1,6 @@
 """The indicator page: what an indicator means and where its rule comes from, its worked examples, its figure
-for the authority, each area and each team, and the children behind it for those who may see them.
+for the authority, each area and each team, its month-end trend (``indicators.series``, drawn by the reports'
+``sparkline``), and the children behind it for those who may see them.
 
 The children behind a figure are the engine's units (``indicators.engine.units``), limited to the user's scope;
 downloading them is an export and is written to the audit log.
@@ -14,10 +15,12 @@ from typing import Any
 import polars as pl
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from caseboard.indicators.framework import Indicator
 from caseboard.indicators.registry import registry
 from caseboard.indicators.schedules import RULES
+from caseboard.reports.charts import sparkline
 from caseboard.web.accounts import User
 from caseboard.web.auth import address, board_of, deny, require_user
 from caseboard.web.board import Board
@@ -28,6 +31,7 @@ router = APIRouter()
 api = APIRouter(prefix="/api", tags=["indicators"])
 
 MAX_CHILDREN_SHOWN = 500
+TREND_MONTHS = 12
 
 
 def _indicator(code: str) -> Indicator:
@@ -66,7 +70,9 @@ def indicator_model(board: Board, user: User, code: str, as_at: dt.date, team: s
     org = board.organisation()
     ids = {"area": org.area_by_label(), "team": org.team_by_label()}
     breakdown = [{**figure(r, ind, user), "id": ids.get(r.level, {}).get(r.group)} for r in rows]
-    model: dict[str, Any] = {"as_at": as_at, "definition": definition(ind), "team": team,
+    trend = [{"date": day, **figure(found[0], ind, user)}
+             for day, found in board.series(code, as_at, TREND_MONTHS).items() if found]
+    model: dict[str, Any] = {"as_at": as_at, "definition": definition(ind), "team": team, "trend": trend,
                              "authority": next((b for b in breakdown if b["level"] == "authority"), None),
                              "areas": [b for b in breakdown if b["level"] == "area"],
                              "teams": [b for b in breakdown if b["level"] == "team"],
@@ -82,7 +88,9 @@ def indicator_model(board: Board, user: User, code: str, as_at: dt.date, team: s
 def indicator_page(request: Request, code: str, as_at: str | None = None, team: str | None = None) -> Response:
     user, board = require_user(request), board_of(request)
     model = indicator_model(board, user, code, board.as_at(as_at), team)
-    return page(request, "indicator.html", title=model["definition"]["title"], m=model)
+    chart = sparkline([t["value"] for t in model["trend"]], target=model["definition"]["target"], width=480,
+                      height=120, title=f"{model['definition']['title']}: month-end values, oldest first")
+    return page(request, "indicator.html", title=model["definition"]["title"], m=model, chart=Markup(chart))
 
 
 @router.get("/indicators/{code}/children.csv", include_in_schema=False)
