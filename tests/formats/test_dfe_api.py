@@ -287,3 +287,13 @@ def test_fast_schema_check_agrees_with_the_detailed_one() -> None:
         detailed_ok = not list(record_validator().iter_errors(record))
         assert record_is_valid()(record) == detailed_ok, record
     assert record_is_valid()(good) and not record_is_valid()(bad_date)
+
+
+def test_care_leaver_accommodation_is_sent_as_its_letter() -> None:
+    from caseboard.formats.dfe_api_spec import record_is_valid, to_api
+
+    assert to_api("accommodation", "D1") == "D"
+    record = {"la_child_id": "C1", "social_care_episodes": [
+        {"social_care_episode_id": "E1", "referral_date": "2020-01-01",
+         "care_leavers": {"contact_date": "2025-01-01", "accommodation": to_api("accommodation", "U2")}}]}
+    assert record_is_valid()(record)

@@ -189,6 +189,11 @@ def from_api(api: str, value: object) -> object:
     return value
 
 
+#: API fields that carry only the letter of an SSDA903 code: a care leaver's ``accommodation`` is the 903 ACCOM
+#: type (D, U, ...) without its suitability digit (schema: maxLength 1), so "D1" is sent as "D".
+LETTER_ONLY_FIELDS = frozenset({"accommodation"})
+
+
 def to_api(api: str, value: object) -> object:
     """The inverse of :func:`from_api`, for a typed canonical value: what the API field carries."""
     if api in LIST_FIELDS:
@@ -197,6 +202,8 @@ def to_api(api: str, value: object) -> object:
         return not value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if api in LETTER_ONLY_FIELDS:
+        return str(value)[:1]
     return value
 
 
