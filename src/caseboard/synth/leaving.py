@@ -74,8 +74,11 @@ def care_leavers(rng: np.random.Generator, cfg: SynthConfig, periods: pl.DataFra
     eligible_from = el["eligible_from"].to_numpy()
     assess = np.where(qualifies, D.add_months(np.maximum(eligible_from, b16), 3) - rng.integers(0, 60, n), NA)
     assess = np.where(assess > today, NA, assess)
+    # The table holds today's entitlement: those aged 16 to 20 today, or to 24 if they kept support (CSWA 2017).
+    current = (age_now >= 16) & (age_now < np.where(continuing, 25, 21))
     leavers = canonical("care_leavers", pl.DataFrame({
-        "child_id": el["child_id"], "eligibility": category, "needs_assessment_date": assess}))
+        "child_id": el["child_id"], "eligibility": category, "needs_assessment_date": assess}).filter(
+        pl.Series(current)))
 
     # Pathway plans: authorised after the needs assessment, reviewed at most 6-monthly to 21 (or 25).
     until = np.where(continuing, D.birthday(dob, 25), b21)
