@@ -13,15 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from caseboard.cli_common import DbOption, console
 from caseboard.store import DEFAULT_DB, open_store
 
-console = Console()
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", envvar="CASEBOARD_DB",
-                 help=f"Database: a file for the embedded default (default {DEFAULT_DB}) or a postgresql:// URL."),
-]
 users = typer.Typer(help="Local accounts of the web application.", no_args_is_help=True)
 
 
