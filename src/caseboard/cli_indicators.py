@@ -22,6 +22,7 @@ from caseboard.cli_common import DbOption, Format, FormatOption, console
 from caseboard.cli_common import emit as _emit
 from caseboard.cli_common import open_db as _open
 from caseboard.cli_common import parse_date as _date
+from caseboard.indicators.framework import shown
 
 
 class Level(str, Enum):
@@ -29,12 +30,6 @@ class Level(str, Enum):
     area = "area"
     team = "team"
     worker = "worker"
-
-
-def _shown(value: float | None, unit: str) -> str:
-    if value is None:
-        return ""
-    return {"%": f"{value:.1f}%", "count": f"{value:,.0f}", "rate_per_10k": f"{value:.1f}"}.get(unit, f"{value:.2f}")
 
 
 AsAt = Annotated[Optional[str], typer.Option("--as-at", help="The date (yyyy-mm-dd) the service is seen as at.")]
@@ -89,7 +84,7 @@ def indicators(as_at: AsAt = None, from_: From = None, to: To = None,
         return
     units = {ind.code: ind.unit for ind in reg}
     frame = pl.DataFrame([{**{k: r.get(k) for k in ("code", "level", "group", "numerator", "denominator")},
-                           "value": _shown(r["value"], units[r["code"]]) if fmt is Format.table else r["value"],
+                           "value": shown(r["value"], units[r["code"]]) if fmt is Format.table else r["value"],
                            "status": r["status"]} for r in records],
                          schema={"code": pl.Utf8, "level": pl.Utf8, "group": pl.Utf8, "numerator": pl.Float64,
                                  "denominator": pl.Float64, "value": pl.Utf8 if fmt is Format.table else pl.Float64,

@@ -113,3 +113,11 @@ def status(ind: Indicator, result: Result) -> str:
     if ind.higher_is_better:
         return "green" if v >= ind.green else "amber" if v >= ind.amber else "red"
     return "green" if v <= ind.green else "amber" if v <= ind.amber else "red"
+
+
+def shown(value: float | None, unit: str) -> str:
+    """A value as people read it, in the terminal, on pages and in reports: percentages and rates to one
+    place, counts with thousands separators, anything else to two places."""
+    if value is None:
+        return ""
+    return {"%": f"{value:.1f}%", "count": f"{value:,.0f}", "rate_per_10k": f"{value:.1f}"}.get(unit, f"{value:.2f}")

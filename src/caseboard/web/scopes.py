@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from caseboard.indicators.framework import shown  # noqa: F401  (re-exported for the pages)
 from caseboard.indicators.engine import Row
 from caseboard.indicators.framework import Computed, Indicator
 from caseboard.reports.suppression import MARKER as SUPPRESSED
@@ -59,13 +60,6 @@ def children_in_scope(user: User, frame: pl.DataFrame) -> pl.DataFrame:
     column, value = {"worker": ("worker", user.worker_id), "team": ("team_code", user.team_id),
                      "area": ("area_code", user.area_id)}[user.scope]
     return frame.filter(pl.col(column) == value)
-
-
-def shown(value: float | None, unit: str) -> str:
-    """A value as people read it: percentages to one place, counts with separators."""
-    if value is None:
-        return ""
-    return {"%": f"{value:.1f}%", "count": f"{value:,.0f}", "rate_per_10k": f"{value:.1f}"}.get(unit, f"{value:.2f}")
 
 
 def count(n: float | int | None, user: User) -> int | float | str | None:
