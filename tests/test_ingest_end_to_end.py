@@ -205,3 +205,13 @@ def test_a_purge_flag_pushed_through_the_dfe_api_removes_the_record(tmp_path: Pa
         assert store.table("referrals").height == 1  # only the plan was purged
     finally:
         store.close()
+
+
+def test_synth_writes_many_authorities_for_national_benchmarks(tmp_path: Path) -> None:
+    out = tmp_path / "england"
+    code, output = run("synth", "--out", str(out), "--authorities", "2", "--scale", "0.01", "--years", "1")
+    assert code == 0, output
+    authorities = sorted(p.name for p in (out / "children").iterdir())
+    assert len(authorities) == 2 and all(a.startswith("la_code=") for a in authorities)
+    children = pl.read_parquet(out / "children" / authorities[0] / "data.parquet")
+    assert children.height > 0

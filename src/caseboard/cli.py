@@ -143,8 +143,22 @@ def synth(
     years: Annotated[int, typer.Option(help="Years of history.")] = 10,
     imperfection: Annotated[float, typer.Option(help="Share of late, missing and mis-keyed records (0 to 1).")] = 0.1,
     today: Annotated[Optional[str], typer.Option(help="The county's 'today' (yyyy-mm-dd).")] = None,
+    authorities: Annotated[Optional[int], typer.Option(
+        help="Instead of one county, this many English authorities (150 = England), sized and calibrated on each "
+             "one's published figures, written as Parquet tables partitioned by authority (for national "
+             "benchmarks).")] = None,
 ) -> None:
     """Write a synthetic county in the real formats (903 CSV, CIN XML, Annex A, DfE API JSON, extracts)."""
+    if authorities:
+        from caseboard.synth.england import write_england
+
+        options: dict[str, object] = {"scale": scale, "years": years, "imperfection": imperfection}
+        if today:
+            options["today"] = _date(today)
+        with progress_bar() as update:
+            paths = write_england(out, authorities, seed, progress=update, **options)  # type: ignore[arg-type]
+        console.print(f"{authorities} authorities, {len(paths)} Parquet files written to {out}")
+        return
     paths = _synthesize(out, seed=seed, scale=scale, years=years, imperfection=imperfection, today=_date(today))
     console.print(f"{len(paths)} files written to {out}")
 
