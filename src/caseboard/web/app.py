@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caseboard.indicators.settings import DEFAULT_SETTINGS, Settings
 from caseboard.store import Store, open_store
-from caseboard.web import admin, auth, child, indicator, overview
+from caseboard.web import admin, auth, child, indicator, overview, push
 from caseboard.web.auth import COOKIE, Forbidden, NotSignedIn, Sessions
 from caseboard.web.board import BadDate, Board
 from caseboard.web.render import HERE, page
@@ -54,7 +54,7 @@ def create_app(db: str | Path | Store, *, secret: str | None = None, secure_cook
     app.state.sessions = Sessions(secret or os.environ.get("CASEBOARD_SECRET") or secrets.token_urlsafe(32),
                                   secure=secure_cookies)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (auth, overview, child, indicator, admin):
+    for module in (auth, overview, child, indicator, admin, push):
         app.include_router(module.router)
         if hasattr(module, "api"):
             app.include_router(module.api)

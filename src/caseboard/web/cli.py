@@ -86,6 +86,21 @@ def demo(db: DbOption = None) -> None:
         raise typer.Exit(1) from None
 
 
+@users.command("token")
+def token(name: Annotated[str, typer.Argument(help="Whose token: the system that will push (e.g. the CMS).")],
+          db: DbOption = None) -> None:
+    """Make an API token for pushing the DfE API payload to POST /children_social_care_data/{la}/children."""
+    from caseboard.web.push import new_token
+
+    store = open_store(db or str(DEFAULT_DB))
+    try:
+        value = new_token(store, name)
+    finally:
+        store.close()
+    console.print(f"Token for {name} (shown once; send it as 'Authorization: Bearer <token>'):")
+    typer.echo(value)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve`` and ``user`` to the main CLI."""
     app.command("serve")(serve)
